@@ -1,0 +1,45 @@
+# CPLMS — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_ADDR ?= 127.0.0.1:8000
+
+.PHONY: install run test lint services services-stop messages lock worker
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	touch $@
+
+run: install
+	RUN_ADDR=$(RUN_ADDR) bash scripts/run.sh
+
+worker: install
+	$(BIN)/python manage.py db_worker
+
+services:
+	bash scripts/services.sh start
+
+services-stop:
+	bash scripts/services.sh stop
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install
+	bash scripts/system-deps.sh
+	bash scripts/services.sh start
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	. ./.services.env && $(BIN)/python -m pytest
+
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=.services --ignore=tests
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=.services
+
+lock:
+	bash scripts/lock.sh

@@ -1,0 +1,93 @@
+"""The access rule: one place that says who may see which content item.
+
+Every content item carries an access level (public, any partner, minimum tier, staff).
+`audience_for(user)` computes what a user is allowed to see; `Audience.may_see(item)`
+answers for one item and `Audience.q()` for a queryset. Page and file serving, listings,
+search, the API and exports all ask these; no view decides on its own.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .models import AccessLevel, PartnerMembership
+
+
+@dataclass(frozen=True)
+class Audience:
+    """What one user may see: staff see everything, partner users up to their tier."""
+
+    is_staff: bool = False
+    tier_rank: int | None = None
+
+    @property
+    def is_partner(self):
+        return self.tier_rank is not None
+
+    def may_see_level(self, access_level, min_tier_rank=None):
+        if self.is_staff:
+            return True
+        if access_level == AccessLevel.PUBLIC:
+            return True
+        if not self.is_partner:
+            return False
+        if access_level == AccessLevel.PARTNER:
+            return True
+        if access_level == AccessLevel.TIER:
+            return min_tier_rank is not None and min_tier_rank <= self.tier_rank
+        return False
+
+    def may_see(self, item):
+        """May this audience see `item`, any object with the AccessControlled fields?"""
+        min_tier = item.min_tier if item.access_level == AccessLevel.TIER else None
+        return self.may_see_level(
+            item.access_level, min_tier.rank if min_tier is not None else None
+        )
+
+    def q(self, prefix=""):
+        """The same rule as a filter on a queryset of AccessControlled rows."""
+        if self.is_staff:
+            return Q()
+        visible = Q(**{f"{prefix}access_level": AccessLevel.PUBLIC})
+        if self.is_partner:
+            visible |= Q(**{f"{prefix}access_level": AccessLevel.PARTNER})
+            visible |= Q(
+                **{
+                    f"{prefix}access_level": AccessLevel.TIER,
+                    f"{prefix}min_tier__rank__lte": self.tier_rank,
+                }
+            )
+        return visible
+
+
+ANONYMOUS = Audience()
+STAFF = Audience(is_staff=True)
+
+_CACHE_ATTR = "_cplms_audience"
+
+
+def audience_for(user):
+    """The audience of a user, computed afresh for each request's user object.
+
+    Partner access is granted only while the partner's stage is onboarding, active or
+    at risk, so suspending a partner ends its users' access on their next request.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if user.is_staff:
+        audience = STAFF
+    else:
+        membership = (
+            PartnerMembership.objects.select_related("partner__tier")
+            .filter(user=user)
+            .first()
+        )
+        if membership is not None and membership.partner.grants_access:
+            audience = Audience(tier_rank=membership.partner.tier.rank)
+        else:
+            audience = ANONYMOUS
+    setattr(user, _CACHE_ATTR, audience)
+    return audience

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    name = "partner_portal.partners"
+    label = "partners"
+    verbose_name = _("Partners")
+
+    def ready(self):
+        from . import signal_handlers
+        from .home import HomeCard, register_home_card
+        from .selectors import membership_for
+
+        signal_handlers.connect()
+        register_home_card(
+            HomeCard(
+                order=10,
+                template="portal/cards/account.html",
+                context=lambda request: {"membership": membership_for(request.user)},
+            )
+        )
+
+    def seed_demo(self, *, stdout):
+        """Load this app's part of the demo data set (see `manage.py seed_demo`)."""
+        from .demo import seed_partners
+
+        seed_partners(stdout=stdout)

@@ -1,0 +1,103 @@
+"""The partners part of the demo data set in fixtures/demo/partners.json."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import Partner, PartnerMembership, Tier, User
+
+DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo" / "partners.json"
+
+# What a channel account manager may do in the admin (their partners only: issue #3).
+ACCOUNT_MANAGER_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("partners", "view_partner"),
+    ("partners", "change_partner"),
+    ("partners", "view_partnermembership"),
+    ("partners", "view_tier"),
+]
+
+
+def _account_manager_group():
+    group, created = Group.objects.get_or_create(name="Channel account managers")
+    if created:
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in ACCOUNT_MANAGER_PERMISSIONS
+        )
+    return group
+
+
+def _user(row, password, *, is_staff):
+    user, created = User.objects.get_or_create(
+        username=row["username"],
+        defaults={
+            "email": row["email"],
+            "first_name": row["first_name"],
+            "last_name": row["last_name"],
+            "is_staff": is_staff,
+            "is_superuser": row.get("superuser", False),
+        },
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user, created
+
+
+@transaction.atomic
+def seed_partners(*, stdout):
+    data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    password = data["password"]
+    _account_manager_group()
+    created_count = 0
+    staff = {}
+    for row in data["staff"]:
+        user, created = _user(row, password, is_staff=True)
+        if created:
+            user.groups.add(*Group.objects.filter(name__in=row["groups"]))
+        staff[user.username] = user
+        created_count += created
+    tiers = {tier.code: tier for tier in Tier.objects.all()}
+    partners = {}
+    for row in data["partners"]:
+        values = dict(row)
+        manager = values.pop("account_manager")
+        values["tier"] = tiers[values["tier"]]
+        values["account_manager"] = staff.get(manager) if manager else None
+        partner, created = Partner.objects.get_or_create(
+            external_id=values.pop("external_id"), defaults=values
+        )
+        partners[partner.external_id] = partner
+        created_count += created
+    for row in data["partner_users"]:
+        user, created = _user(row, password, is_staff=False)
+        PartnerMembership.objects.get_or_create(
+            user=user,
+            defaults={"partner": partners[row["partner"]], "role": row["role"]},
+        )
+        created_count += created
+    stdout.write(f"Partners: {created_count} demo records created.")
+    return data
+
+
+def demo_logins():
+    """(username, description) pairs for the README and the seed_demo summary."""
+    data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    partners = {row["external_id"]: row for row in data["partners"]}
+    logins = [
+        (row["username"], ", ".join(row["groups"]) or "administrator")
+        for row in data["staff"]
+    ]
+    for row in data["partner_users"]:
+        partner = partners[row["partner"]]
+        logins.append(
+            (
+                row["username"],
+                f"{partner['name']}: {partner['tier']} tier, "
+                f"{partner['stage']}, {row['role']}",
+            )
+        )
+    return data["password"], logins

@@ -1,0 +1,236 @@
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """Everyone who signs in: vendor staff and partner users alike."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_unique_ci",
+                violation_error_message=_("A user with this email address exists."),
+            ),
+        ]
+
+
+class Tier(models.Model):
+    """A partner program level. Rank 1 is the lowest; content is gated by rank."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), unique=True, help_text=_("1 is the lowest tier.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    group = models.OneToOneField(
+        Group,
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        related_name="tier",
+        editable=False,
+        help_text=_("Kept equal to the active partner users at this tier."),
+    )
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Every tier owns exactly one group, named after its code.
+        name = self.group_name(self.code)
+        if self.group_id is None:
+            self.group, _created = Group.objects.get_or_create(name=name)
+        elif self.group.name != name:
+            self.group.name = name
+            self.group.save(update_fields=["name"])
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def group_name(code):
+        return f"Tier: {code}"
+
+
+class Stage(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    APPLICANT = "applicant", _("Applicant")
+    ONBOARDING = "onboarding", _("Onboarding")
+    ACTIVE = "active", _("Active")
+    AT_RISK = "at_risk", _("At risk")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+
+
+# The stages in which a partner's users have partner access (the access rule).
+AUDIENCE_STAGES = frozenset({Stage.ONBOARDING, Stage.ACTIVE, Stage.AT_RISK})
+
+
+class Region(models.TextChoices):
+    AMER = "amer", _("Americas")
+    EMEA = "emea", _("Europe, Middle East and Africa")
+    APAC = "apac", _("Asia Pacific")
+    GREATER_CHINA = "greater_china", _("Greater China")
+
+
+class PartnerType(models.TextChoices):
+    RESELLER = "reseller", _("Reseller")
+    DISTRIBUTOR = "distributor", _("Distributor")
+    MSP = "msp", _("Managed service provider")
+    REFERRAL = "referral", _("Referral partner")
+    SYSTEM_INTEGRATOR = "system_integrator", _("System integrator")
+
+
+class PartnerQuerySet(models.QuerySet):
+    def with_access(self):
+        """Partners whose users currently have partner access."""
+        return self.filter(stage__in=AUDIENCE_STAGES)
+
+
+country_code_validator = RegexValidator(
+    r"^[A-Z]{2}$", _("Enter a two-letter ISO 3166 country code, such as CN or DE.")
+)
+
+
+class Partner(models.Model):
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=64,
+        unique=True,
+        help_text=_("The identifier other systems (CRM, ERP) use for this partner."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, validators=[country_code_validator]
+    )
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+    partner_type = models.CharField(
+        _("partner type"), max_length=20, choices=PartnerType.choices
+    )
+    tier = models.ForeignKey(
+        Tier, verbose_name=_("tier"), on_delete=models.PROTECT, related_name="partners"
+    )
+    stage = models.CharField(
+        _("lifecycle stage"),
+        max_length=20,
+        choices=Stage.choices,
+        default=Stage.PROSPECT,
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    email_domain = models.CharField(_("email domain"), max_length=253, blank=True)
+    account_manager = models.ForeignKey(
+        "partners.User",
+        verbose_name=_("channel account manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_partners",
+        limit_choices_to={"is_staff": True},
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        indexes = [models.Index(fields=["stage", "tier"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def grants_access(self):
+        return self.stage in AUDIENCE_STAGES
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Partner admin")
+    SALES = "sales", _("Sales")
+    MARKETING = "marketing", _("Marketing")
+    TECHNICAL = "technical", _("Technical")
+
+
+class PartnerMembership(models.Model):
+    """A partner user's place in their partner. A user belongs to one partner."""
+
+    user = models.OneToOneField(
+        "partners.User",
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner__name", "user__username"]
+        verbose_name = _("partner membership")
+        verbose_name_plural = _("partner memberships")
+
+    def __str__(self):
+        return f"{self.user} @ {self.partner} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.user_id and self.user.is_staff:
+            raise ValidationError(
+                {"user": _("Vendor staff cannot be members of a partner.")}
+            )
+
+
+class AccessLevel(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PARTNER = "partner", _("Any partner")
+    TIER = "tier", _("Minimum tier")
+    STAFF = "staff", _("Staff only")
+
+
+class AccessControlled(models.Model):
+    """The access level every content item carries; see partners.access for the rule."""
+
+    access_level = models.CharField(
+        _("access level"),
+        max_length=10,
+        choices=AccessLevel.choices,
+        default=AccessLevel.PARTNER,
+    )
+    min_tier = models.ForeignKey(
+        Tier,
+        verbose_name=_("minimum tier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Required when the access level is 'Minimum tier'."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.access_level == AccessLevel.TIER and self.min_tier_id is None:
+            raise ValidationError(
+                {"min_tier": _("Choose the minimum tier that may see this item.")}
+            )
+        if self.access_level != AccessLevel.TIER:
+            self.min_tier = None

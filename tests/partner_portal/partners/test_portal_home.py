@@ -1,0 +1,45 @@
+from django.urls import reverse
+
+from partner_portal.partners.models import Stage
+
+
+def test_visitors_get_a_welcome_with_sign_in(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Welcome to the partner portal" in response.text
+    assert reverse("login") in response.text
+
+
+def test_partner_user_sees_their_partner_and_tier(client, partner_user_at):
+    user = partner_user_at("gold", Stage.ACTIVE, user__first_name="Mei")
+    client.force_login(user)
+    response = client.get("/")
+    assert "Welcome, Mei" in response.text
+    assert user.membership.partner.name in response.text
+    assert "Gold" in response.text
+    assert "partner access is currently paused" not in response.text
+
+
+def test_suspended_partner_user_is_told_access_is_paused(client, partner_user_at):
+    client.force_login(partner_user_at("gold", Stage.SUSPENDED))
+    response = client.get("/")
+    assert "partner access is currently paused" in response.text
+
+
+def test_home_in_chinese_after_switching_language(client, partner_user_at):
+    client.force_login(partner_user_at("silver", Stage.ACTIVE))
+    response = client.post(
+        reverse("set_language"), {"language": "zh-hans", "next": "/"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "您的合作伙伴账户" in response.text
+    assert '<html lang="zh-hans">' in response.text
+
+
+def test_sign_in_with_a_wrong_password_says_so(client, partner_user_at):
+    user = partner_user_at()
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "wrong"}
+    )
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.text
