@@ -14,7 +14,13 @@ def run_check(**env_overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests only
+        }
     }
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env_overrides)
     return subprocess.run(
