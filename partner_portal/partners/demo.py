@@ -7,27 +7,37 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .models import Partner, PartnerMembership, Tier, User
+from .services import partner_create
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo" / "partners.json"
 
-# What a channel account manager may do in the admin (their partners only: issue #3).
-ACCOUNT_MANAGER_PERMISSIONS = [
-    ("wagtailadmin", "access_admin"),
-    ("partners", "view_partner"),
-    ("partners", "change_partner"),
-    ("partners", "view_partnermembership"),
-    ("partners", "view_tier"),
-]
+# Staff groups of the demo. Account managers hold no model permission on partners:
+# they reach the partners assigned to them through object permissions.
+STAFF_GROUPS = {
+    "Channel account managers": [("wagtailadmin", "access_admin")],
+    "Program managers": [
+        ("wagtailadmin", "access_admin"),
+        ("partners", "add_partner"),
+        ("partners", "change_partner"),
+        ("partners", "view_partner"),
+        ("partners", "view_partnermembership"),
+        ("partners", "change_partnermembership"),
+        ("partners", "add_partnermembership"),
+        ("partners", "view_tier"),
+        ("partners", "change_tier"),
+        ("partners", "add_tier"),
+    ],
+}
 
 
-def _account_manager_group():
-    group, created = Group.objects.get_or_create(name="Channel account managers")
-    if created:
-        group.permissions.set(
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in ACCOUNT_MANAGER_PERMISSIONS
-        )
-    return group
+def _staff_groups():
+    for name, permissions in STAFF_GROUPS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            group.permissions.set(
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in permissions
+            )
 
 
 def _user(row, password, *, is_staff):
@@ -51,7 +61,7 @@ def _user(row, password, *, is_staff):
 def seed_partners(*, stdout):
     data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     password = data["password"]
-    _account_manager_group()
+    _staff_groups()
     created_count = 0
     staff = {}
     for row in data["staff"]:
@@ -67,11 +77,11 @@ def seed_partners(*, stdout):
         manager = values.pop("account_manager")
         values["tier"] = tiers[values["tier"]]
         values["account_manager"] = staff.get(manager) if manager else None
-        partner, created = Partner.objects.get_or_create(
-            external_id=values.pop("external_id"), defaults=values
-        )
+        partner = Partner.objects.filter(external_id=values["external_id"]).first()
+        if partner is None:
+            partner = partner_create(by=None, reason="Demo data", **values)
+            created_count += 1
         partners[partner.external_id] = partner
-        created_count += created
     for row in data["partner_users"]:
         user, created = _user(row, password, is_staff=False)
         PartnerMembership.objects.get_or_create(

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
 
 class User(AbstractUser):
     """Everyone who signs in: vendor staff and partner users alike."""
@@ -75,6 +77,17 @@ class Stage(models.TextChoices):
 # The stages in which a partner's users have partner access (the access rule).
 AUDIENCE_STAGES = frozenset({Stage.ONBOARDING, Stage.ACTIVE, Stage.AT_RISK})
 
+# The lifecycle: from each stage, the stages a partner may move to. Terminated is final.
+STAGE_TRANSITIONS = {
+    Stage.PROSPECT: {Stage.APPLICANT, Stage.ONBOARDING, Stage.TERMINATED},
+    Stage.APPLICANT: {Stage.ONBOARDING, Stage.TERMINATED},
+    Stage.ONBOARDING: {Stage.ACTIVE, Stage.SUSPENDED, Stage.TERMINATED},
+    Stage.ACTIVE: {Stage.AT_RISK, Stage.SUSPENDED, Stage.TERMINATED},
+    Stage.AT_RISK: {Stage.ACTIVE, Stage.SUSPENDED, Stage.TERMINATED},
+    Stage.SUSPENDED: {Stage.ACTIVE, Stage.TERMINATED},
+    Stage.TERMINATED: set(),
+}
+
 
 class Region(models.TextChoices):
     AMER = "amer", _("Americas")
@@ -95,6 +108,15 @@ class PartnerQuerySet(models.QuerySet):
     def with_access(self):
         """Partners whose users currently have partner access."""
         return self.filter(stage__in=AUDIENCE_STAGES)
+
+    def with_tier_on(self, day):
+        """Annotate `tier_id_on`: the tier in effect on `day` (None before joining)."""
+        in_effect = TierChange.objects.filter(
+            partner=models.OuterRef("pk"), effective_from__lte=day
+        ).order_by("-effective_from", "-id")
+        return self.annotate(
+            tier_id_on=models.Subquery(in_effect.values("tier_id")[:1])
+        )
 
 
 country_code_validator = RegexValidator(
@@ -155,6 +177,94 @@ class Partner(models.Model):
     @property
     def grants_access(self):
         return self.stage in AUDIENCE_STAGES
+
+    def may_move_to(self, stage):
+        return stage in STAGE_TRANSITIONS[Stage(self.stage)]
+
+
+class StageChange(models.Model):
+    """One move of a partner through the lifecycle: who, when and why."""
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="stage_changes",
+    )
+    from_stage = models.CharField(
+        _("from stage"), max_length=20, choices=Stage.choices, blank=True
+    )
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        "partners.User",
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self):
+        return f"{self.partner}: {self.from_stage or '-'} → {self.to_stage}"
+
+
+class TierChange(models.Model):
+    """Tier history: a partner holds `tier` from `effective_from` to the next change."""
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="tier_changes",
+    )
+    tier = models.ForeignKey(
+        Tier, verbose_name=_("tier"), on_delete=models.PROTECT, related_name="+"
+    )
+    effective_from = models.DateField(_("effective from"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        "partners.User",
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-id"]
+        verbose_name = _("tier change")
+        verbose_name_plural = _("tier changes")
+        indexes = [models.Index(fields=["partner", "effective_from"])]
+
+    def __str__(self):
+        return f"{self.partner}: {self.tier} from {self.effective_from}"
+
+
+class PartnerUserObjectPermission(UserObjectPermissionBase):
+    """Guardian object permissions on partners through a real foreign key."""
+
+    content_object = models.ForeignKey(Partner, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("partner permission of a user")
+        verbose_name_plural = _("partner permissions of users")
+
+
+class PartnerGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Partner, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("partner permission of a group")
+        verbose_name_plural = _("partner permissions of groups")
 
 
 class Role(models.TextChoices):

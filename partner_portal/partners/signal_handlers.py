@@ -3,11 +3,18 @@
 from django.db.models.signals import post_delete, post_save
 
 from .models import Partner, PartnerMembership, Tier, User
-from .services import tier_groups_sync_partner, tier_groups_sync_user
+from .services import (
+    account_manager_permissions_sync,
+    tier_groups_sync_partner,
+    tier_groups_sync_user,
+)
 
 
-def _partner_saved(sender, instance, **kwargs):
+def _partner_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
     tier_groups_sync_partner(partner=instance)
+    account_manager_permissions_sync(partner=instance)
 
 
 def _membership_changed(sender, instance, **kwargs):

@@ -1,16 +1,69 @@
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views.generic import models as generic
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
+from .forms import PartnerAdminForm
 from .models import Partner, PartnerMembership, Tier
+from .permissions import partner_permission_policy, partners_visible_to
+
+register_permission_policy(Partner, partner_permission_policy)
+
+
+class PartnerScopedObjectMixin:
+    """A partner outside the user's scope answers 404, as if it did not exist."""
+
+    def get_object(self, *args, **kwargs):
+        partner = super().get_object(*args, **kwargs)
+        if not partners_visible_to(self.request.user).filter(pk=partner.pk).exists():
+            raise Http404
+        return partner
+
+
+class PartnerIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return partners_visible_to(self.request.user).select_related("tier")
+
+
+class PartnerEditView(PartnerScopedObjectMixin, generic.EditView):
+    pass
+
+
+class PartnerInspectView(PartnerScopedObjectMixin, generic.InspectView):
+    pass
+
+
+class PartnerDeleteView(PartnerScopedObjectMixin, generic.DeleteView):
+    pass
+
+
+class PartnerHistoryView(PartnerScopedObjectMixin, HistoryView):
+    pass
+
+
+class PartnerUsageView(PartnerScopedObjectMixin, UsageView):
+    pass
 
 
 class PartnerViewSet(ModelViewSet):
     model = Partner
     icon = "group"
     menu_label = _("Partners")
+    index_view_class = PartnerIndexView
+    edit_view_class = PartnerEditView
+    inspect_view_class = PartnerInspectView
+    delete_view_class = PartnerDeleteView
+    history_view_class = PartnerHistoryView
+    usage_view_class = PartnerUsageView
+    copy_view_enabled = False
+    inspect_view_enabled = True
     list_display = ["name", "external_id", "tier", "stage", "region", "country"]
     list_filter = ["tier", "stage", "region", "partner_type", "account_manager"]
     list_export = [
@@ -29,20 +82,23 @@ class PartnerViewSet(ModelViewSet):
     export_filename = "partners"
     search_fields = ["name", "legal_name", "external_id", "email_domain"]
     search_backend_name = None
-    inspect_view_enabled = True
-    form_fields = [
-        "external_id",
-        "name",
-        "legal_name",
-        "country",
-        "region",
-        "partner_type",
-        "tier",
-        "stage",
-        "joined_on",
-        "email_domain",
-        "account_manager",
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("external_id"),
+            FieldPanel("name"),
+            FieldPanel("legal_name"),
+            FieldPanel("country"),
+            FieldPanel("region"),
+            FieldPanel("partner_type"),
+            FieldPanel("tier"),
+            FieldPanel("stage"),
+            FieldPanel("change_reason"),
+            FieldPanel("joined_on"),
+            FieldPanel("email_domain"),
+            FieldPanel("account_manager"),
+        ],
+        base_form_class=PartnerAdminForm,
+    )
 
 
 class TierViewSet(ModelViewSet):

@@ -1,0 +1,115 @@
+"""The partner admin: account managers reach only their partners; lifecycle holds."""
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+import pytest
+
+from partner_portal.partners.models import Partner, StageChange, User
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def partner(external_id):
+    return Partner.objects.get(external_id=external_id)
+
+
+def test_account_manager_lists_only_assigned_partners(client, demo):
+    client.force_login(User.objects.get(username="cam"))
+    response = client.get(reverse("partner:index"))
+    assert response.status_code == 200
+    for assigned in Partner.objects.filter(account_manager__username="cam"):
+        assert assigned.name in response.text
+    for other in Partner.objects.exclude(account_manager__username="cam"):
+        assert other.name not in response.text
+
+
+@pytest.mark.parametrize("view", ["edit", "inspect", "history", "delete"])
+def test_account_manager_gets_404_for_another_managers_partner(client, demo, view):
+    client.force_login(User.objects.get(username="cam"))
+    foreign = partner("P-1003")  # no account manager
+    assert foreign.account_manager is None
+    response = client.get(reverse(f"partner:{view}", args=[foreign.pk]))
+    assert response.status_code == 404
+    assert foreign.name not in response.text
+
+
+def test_account_manager_can_edit_their_own_partner(client, demo):
+    client.force_login(User.objects.get(username="cam"))
+    response = client.get(reverse("partner:edit", args=[partner("P-1002").pk]))
+    assert response.status_code == 200
+
+
+def test_program_manager_and_administrator_see_every_partner(client, demo):
+    for username in ("pm", "admin"):
+        client.force_login(User.objects.get(username=username))
+        response = client.get(reverse("partner:index"))
+        for each in Partner.objects.all():
+            assert each.name in response.text, (username, each.name)
+
+
+def test_reassigning_a_partner_moves_the_access(client, demo):
+    other = User.objects.create_user("cam2", is_staff=True)
+    other.groups.add(Group.objects.get(name="Channel account managers"))
+    moved = partner("P-1002")
+    moved.account_manager = other
+    moved.save()
+    client.force_login(User.objects.get(username="cam"))
+    assert client.get(reverse("partner:edit", args=[moved.pk])).status_code == 404
+    client.force_login(other)
+    assert client.get(reverse("partner:edit", args=[moved.pk])).status_code == 200
+
+
+def edit_form(item, **changes):
+    data = {
+        "external_id": item.external_id,
+        "name": item.name,
+        "legal_name": item.legal_name,
+        "country": item.country,
+        "region": item.region,
+        "partner_type": item.partner_type,
+        "tier": item.tier_id,
+        "stage": item.stage,
+        "joined_on": item.joined_on.isoformat() if item.joined_on else "",
+        "email_domain": item.email_domain,
+        "account_manager": item.account_manager_id or "",
+        "change_reason": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_admin_refuses_an_illegal_stage_change(client, demo):
+    client.force_login(User.objects.get(username="pm"))
+    item = partner("P-1001")
+    item.stage = "terminated"
+    item.save()
+    response = client.post(
+        reverse("partner:edit", args=[item.pk]),
+        edit_form(item, stage="active", change_reason="Try to revive"),
+    )
+    assert response.status_code == 200
+    assert "cannot move from" in response.text
+    assert partner("P-1001").stage == "terminated"
+
+
+def test_admin_stage_change_needs_a_reason_and_is_recorded(client, demo):
+    client.force_login(User.objects.get(username="pm"))
+    item = partner("P-1002")
+    url = reverse("partner:edit", args=[item.pk])
+    refused = client.post(url, edit_form(item, stage="at_risk"))
+    assert "Say why the lifecycle stage or tier changes" in refused.text
+    assert partner("P-1002").stage == "active"
+
+    client.post(url, edit_form(item, stage="at_risk", change_reason="Revenue fell"))
+    assert partner("P-1002").stage == "at_risk"
+    change = StageChange.objects.filter(partner=item).first()
+    assert (change.to_stage, change.changed_by.username, change.reason) == (
+        "at_risk",
+        "pm",
+        "Revenue fell",
+    )
