@@ -91,6 +91,9 @@ start_es() {
     return 0
   fi
   fetch_es
+  # The zip lacks analysis-common: our own analysis plugin brings CJK bigrams, stemming,
+  # folding and edge n-grams (search/es_plugin). Idempotent; the node must be stopped.
+  bash "$ROOT/scripts/build-es-plugin.sh" "$ES_HOME"
   as_service_user mkdir -p "$DATA/es/data" "$DATA/es/logs" "$DATA/es/tmp"
   cat >"$ES_HOME/config/elasticsearch.yml" <<YAML
 cluster.name: cplms-local

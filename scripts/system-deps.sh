@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages `make test` needs, only those that are missing:
-# PostgreSQL 15, a Java 17 runtime and Maven (to fetch and run Elasticsearch), Debian's
-# chromium with CJK fonts for the browser tests, and the small tools the scripts call.
+# PostgreSQL 15, a Java 17 JDK and Maven (to fetch and run Elasticsearch and build its
+# analysis plugin), Debian's chromium with CJK fonts for the browser tests, and the small
+# tools the scripts call.
 set -euo pipefail
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
-command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 command -v unzip >/dev/null || need+=(unzip)
 command -v curl >/dev/null || need+=(curl)
