@@ -2,8 +2,8 @@
 
 The filters come from our Elasticsearch plugin (search/es_plugin): the distribution we
 run lacks analysis-common. Text is indexed as CJK bigrams plus unigrams (a one-character
-query still matches) and searched as bigrams only (precise for longer queries); Latin words
-are lower-cased, accent-folded and stemmed so `certify` finds `certification`.
+query still matches) and searched as bigrams only (precise for longer queries); Latin
+words are lower-cased, accent-folded and stemmed so `certify` finds `certification`.
 """
 
 _BASE = ["cplms_cjk_width", "lowercase", "cplms_asciifolding"]
