@@ -10,7 +10,7 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from . import signal_handlers
         from .home import HomeCard, register_home_card
-        from .selectors import membership_for
+        from .selectors import membership_for, tier_progress_card
 
         signal_handlers.connect()
         register_home_card(
@@ -18,6 +18,13 @@ class PartnersConfig(AppConfig):
                 order=10,
                 template="portal/cards/account.html",
                 context=lambda request: {"membership": membership_for(request.user)},
+            )
+        )
+        register_home_card(
+            HomeCard(
+                order=20,
+                template="portal/cards/tier_progress.html",
+                context=tier_progress_card,
             )
         )
 

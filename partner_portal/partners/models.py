@@ -1,9 +1,11 @@
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from wagtail.contrib.settings.models import BaseGenericSetting
 
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -39,6 +41,32 @@ class Tier(models.Model):
         related_name="tier",
         editable=False,
         help_text=_("Kept equal to the active partner users at this tier."),
+    )
+    min_trailing_revenue = models.DecimalField(
+        _("minimum trailing 12-month revenue"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("In the program currency. Leave empty for no revenue requirement."),
+    )
+    min_certified_users = models.PositiveIntegerField(
+        _("minimum certified users"),
+        default=0,
+        help_text=_("Users holding an active certification."),
+    )
+    required_certification = models.CharField(
+        _("required certification code"),
+        max_length=40,
+        blank=True,
+        help_text=_("Count only holders of this certification; empty counts any."),
+    )
+    required_agreements = models.ManyToManyField(
+        "partners.Agreement",
+        verbose_name=_("required agreements"),
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -150,6 +178,15 @@ class Partner(models.Model):
         default=Stage.PROSPECT,
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    demotion_due_on = models.DateField(
+        _("demotion due on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set while the partner falls short of its tier, in the grace period."
+        ),
+    )
     email_domain = models.CharField(_("email domain"), max_length=253, blank=True)
     account_manager = models.ForeignKey(
         "partners.User",
@@ -344,3 +381,124 @@ class AccessControlled(models.Model):
             )
         if self.access_level != AccessLevel.TIER:
             self.min_tier = None
+
+
+class Agreement(models.Model):
+    """A version of a program agreement partners accept (partner agreement, NDA...)."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"], name="agreement_code_version_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} (v{self.version})"
+
+
+class AgreementAcceptance(models.Model):
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="acceptances",
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+    )
+    accepted_by = models.ForeignKey(
+        "partners.User",
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement acceptance")
+        verbose_name_plural = _("agreement acceptances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "agreement"], name="acceptance_once_per_partner"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner} accepted {self.agreement}"
+
+
+class TierProgramSettings(BaseGenericSetting):
+    """Program-wide tier rules that program managers edit in the admin."""
+
+    revenue_currency = models.CharField(
+        _("program currency"),
+        max_length=3,
+        default="USD",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Enter an ISO 4217 code."))],
+        help_text=_("Tier revenue requirements are in this currency."),
+    )
+    demotion_grace_days = models.PositiveIntegerField(
+        _("demotion grace period (days)"),
+        default=90,
+        help_text=_(
+            "A partner that falls short of its tier is flagged at risk and keeps "
+            "the tier this many days before it is demoted."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("tier program settings")
+
+
+class TierEvaluation(models.Model):
+    """One explainable tier evaluation: each requirement, required vs actual."""
+
+    class Outcome(models.TextChoices):
+        KEPT = "kept", _("Kept")
+        PROMOTED = "promoted", _("Promoted")
+        GRACE = "grace", _("Short of tier, in grace period")
+        DEMOTED = "demoted", _("Demoted")
+        RECOVERED = "recovered", _("Back within tier requirements")
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="tier_evaluations",
+    )
+    as_of = models.DateField(_("as of"))
+    tier_before = models.ForeignKey(
+        Tier, verbose_name=_("tier before"), on_delete=models.PROTECT, related_name="+"
+    )
+    qualified_tier = models.ForeignKey(
+        Tier,
+        verbose_name=_("qualifies for"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # [{"tier": code, "requirement": name, "required": str, "actual": str, "met": bool}]
+    details = models.JSONField(_("details"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        verbose_name = _("tier evaluation")
+        verbose_name_plural = _("tier evaluations")
+
+    def __str__(self):
+        return f"{self.partner} {self.as_of}: {self.get_outcome_display()}"

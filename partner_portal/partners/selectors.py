@@ -1,6 +1,8 @@
 """Reads about partners and their users."""
 
-from .models import PartnerMembership
+from django.utils import timezone
+
+from .models import PartnerMembership, Tier
 
 
 def membership_for(user):
@@ -12,3 +14,26 @@ def membership_for(user):
         .filter(user=user)
         .first()
     )
+
+
+def tier_progress(partner, as_of):
+    """The partner's current tier, the next one up, and the gap to it."""
+    from .tier_evaluation import requirements_report
+
+    next_tier = Tier.objects.filter(rank__gt=partner.tier.rank).order_by("rank").first()
+    if next_tier is None:
+        return {"tier": partner.tier, "next_tier": None, "gap": []}
+    results = requirements_report([partner], as_of)[partner.pk]
+    return {
+        "tier": partner.tier,
+        "next_tier": next_tier,
+        "gap": [result for result in results if result.tier == next_tier.code],
+    }
+
+
+def tier_progress_card(request):
+    """Context of the partner home's tier card; hidden without partner access."""
+    membership = membership_for(request.user)
+    if membership is None or not membership.partner.grants_access:
+        return None
+    return tier_progress(membership.partner, timezone.localdate())

@@ -1,5 +1,7 @@
 """Writes that touch several partner models."""
 
+import datetime
+
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,12 +64,18 @@ def partner_create(*, by: User | None, reason: str = "", **fields) -> Partner:
 
 @transaction.atomic
 def partner_update(
-    *, partner: Partner, by: User | None, reason: str = "", **fields
+    *,
+    partner: Partner,
+    by: User | None,
+    reason: str = "",
+    effective_on: datetime.date | None = None,
+    **fields,
 ) -> Partner:
     """Change a partner's fields; stage and tier changes are checked and recorded.
 
     A stage change must be an allowed lifecycle transition; stage and tier changes need
-    a reason, which the histories keep with who made the change and when.
+    a reason, which the histories keep with who made the change and when. A tier change
+    takes effect on `effective_on` (today by default).
     """
     current = Partner.objects.select_for_update().get(pk=partner.pk)
     new_stage = fields.pop("stage", current.stage)
@@ -94,7 +102,7 @@ def partner_update(
         TierChange.objects.create(
             partner=current,
             tier=new_tier,
-            effective_from=timezone.localdate(),
+            effective_from=effective_on or timezone.localdate(),
             changed_by=by,
             reason=reason,
         )

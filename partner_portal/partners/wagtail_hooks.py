@@ -8,13 +8,15 @@ from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.contrib.settings.registry import register_setting
 from wagtail.permissions import register_permission_policy
 
 from .forms import PartnerAdminForm
-from .models import Partner, PartnerMembership, Tier
+from .models import Agreement, Partner, PartnerMembership, Tier, TierProgramSettings
 from .permissions import partner_permission_policy, partners_visible_to
 
 register_permission_policy(Partner, partner_permission_policy)
+register_setting(TierProgramSettings, icon="pick")
 
 
 class PartnerScopedObjectMixin:
@@ -105,10 +107,35 @@ class TierViewSet(ModelViewSet):
     model = Tier
     icon = "pick"
     menu_label = _("Tiers")
-    list_display = ["name", "code", "rank"]
+    list_display = [
+        "name",
+        "code",
+        "rank",
+        "min_trailing_revenue",
+        "min_certified_users",
+    ]
     search_fields = ["name", "code"]
     search_backend_name = None
-    form_fields = ["code", "name", "rank", "description"]
+    form_fields = [
+        "code",
+        "name",
+        "rank",
+        "description",
+        "min_trailing_revenue",
+        "min_certified_users",
+        "required_certification",
+        "required_agreements",
+    ]
+
+
+class AgreementViewSet(ModelViewSet):
+    model = Agreement
+    icon = "doc-full"
+    menu_label = _("Agreements")
+    list_display = ["title", "code", "version", "created_at"]
+    search_fields = ["title", "code"]
+    search_backend_name = None
+    form_fields = ["code", "version", "title", "body"]
 
 
 class PartnerMembershipViewSet(ModelViewSet):
@@ -126,7 +153,7 @@ class PartnersGroup(ViewSetGroup):
     menu_label = _("Channel")
     menu_icon = "group"
     menu_order = 200
-    items = (PartnerViewSet, TierViewSet, PartnerMembershipViewSet)
+    items = (PartnerViewSet, TierViewSet, PartnerMembershipViewSet, AgreementViewSet)
 
 
 @hooks.register("register_admin_viewset")
