@@ -275,9 +275,9 @@ def _read_csv(file: BinaryIO | File) -> Iterator[tuple[int, list[str]]]:
 
 
 def _csv_cells(file: BinaryIO | File, encoding: str) -> Iterator[tuple[int, list[str]]]:
-    # "surrogateescape" turns each undecodable byte into a lone surrogate, which
-    # names the exact row that holds it; a strict decoder would fail a whole chunk
-    # of rows ahead of it.
+    # "surrogateescape" turns each undecodable byte into a lone surrogate, so the
+    # row that holds it can be named; a strict decoder fails as soon as it reads
+    # the 8 KiB chunk holding the byte, often rows earlier.
     text = io.TextIOWrapper(
         file, encoding=encoding, errors="surrogateescape", newline=""
     )
