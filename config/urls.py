@@ -5,7 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from partner_portal.partners.views import portal_home
+from partner_portal.partners.views import (
+    InvitationAcceptView,
+    application_apply,
+    application_thanks,
+    portal_home,
+)
 
 from .health import healthz
 
@@ -16,6 +21,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
+    path("apply/", application_apply, name="application-apply"),
+    path("apply/thanks/", application_thanks, name="application-thanks"),
+    path("sales/", include("partner_portal.incentives.urls")),
     path("", portal_home, name="portal-home"),
 ]
 

@@ -48,6 +48,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "partner_portal.partners",
+    "partner_portal.incentives",
     "search",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -109,7 +110,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS_MODULE}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS_MODULE}.NumericPasswordValidator"},
 ]
+# The portal's public address, for links in emails (invitations...).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Invitation and password links work once and expire after this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=7 * 24 * 3600)
 LOGIN_URL = "login"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 LOGIN_REDIRECT_URL = "portal-home"
 LOGOUT_REDIRECT_URL = "portal-home"
 

@@ -6,7 +6,16 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from .models import Partner, PartnerMembership, Tier, User
+from .models import (
+    Agreement,
+    Partner,
+    PartnerMembership,
+    Product,
+    ScoringRule,
+    Specialisation,
+    Tier,
+    User,
+)
 from .services import partner_create
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo" / "partners.json"
@@ -26,6 +35,15 @@ STAFF_GROUPS = {
         ("partners", "view_tier"),
         ("partners", "change_tier"),
         ("partners", "add_tier"),
+        ("partners", "view_application"),
+        ("partners", "change_application"),
+        ("partners", "view_scoringrule"),
+        ("partners", "add_scoringrule"),
+        ("partners", "change_scoringrule"),
+        ("partners", "delete_scoringrule"),
+        ("partners", "view_agreement"),
+        ("partners", "add_agreement"),
+        ("partners", "change_agreement"),
     ],
 }
 
@@ -89,6 +107,20 @@ def seed_partners(*, stdout):
             defaults={"partner": partners[row["partner"]], "role": row["role"]},
         )
         created_count += created
+    for row in data["agreements"]:
+        _agreement, created = Agreement.objects.get_or_create(
+            code=row["code"], version=row["version"], defaults=row
+        )
+        created_count += created
+    for model, key in [(Specialisation, "specialisations"), (Product, "products")]:
+        for row in data[key]:
+            created_count += model.objects.get_or_create(
+                name=row["name"], defaults=row
+            )[1]
+    for row in data["scoring_rules"]:
+        created_count += ScoringRule.objects.get_or_create(
+            criterion=row["criterion"], value=row["value"], defaults=row
+        )[1]
     stdout.write(f"Partners: {created_count} demo records created.")
     return data
 

@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -12,8 +13,19 @@ from wagtail.contrib.settings.registry import register_setting
 from wagtail.permissions import register_permission_policy
 
 from .forms import PartnerAdminForm
-from .models import Agreement, Partner, PartnerMembership, Tier, TierProgramSettings
+from .models import (
+    Agreement,
+    Application,
+    Partner,
+    PartnerMembership,
+    Product,
+    ScoringRule,
+    Specialisation,
+    Tier,
+    TierProgramSettings,
+)
 from .permissions import partner_permission_policy, partners_visible_to
+from .views_admin import ApplicationReviewView
 
 register_permission_policy(Partner, partner_permission_policy)
 register_setting(TierProgramSettings, icon="pick")
@@ -149,13 +161,96 @@ class PartnerMembershipViewSet(ModelViewSet):
     form_fields = ["user", "partner", "role"]
 
 
+class ApplicationIndexView(generic.IndexView):
+    def get_edit_url(self, instance):
+        return reverse("application:review", args=[instance.pk])
+
+
+class ApplicationViewSet(ModelViewSet):
+    """The review queue: open applications first, flagged ones marked."""
+
+    model = Application
+    icon = "form"
+    menu_label = _("Applications")
+    index_view_class = ApplicationIndexView
+    list_display = [
+        "company_name",
+        "status",
+        "score",
+        "is_flagged",
+        "country",
+        "partner_type",
+        "submitted_at",
+    ]
+    list_filter = ["status", "region", "partner_type", "revenue_band", "submitted_at"]
+    search_fields = ["company_name", "legal_name", "email_domain", "contact_email"]
+    search_backend_name = None
+    ordering = ["status", "-score", "-submitted_at"]
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    # Staff may correct contact details; decisions go through the review view.
+    form_fields = ["website", "contact_phone"]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/review/", ApplicationReviewView.as_view(), name="review"),
+        ]
+
+
+class ScoringRuleViewSet(ModelViewSet):
+    model = ScoringRule
+    icon = "order"
+    menu_label = _("Scoring rules")
+    list_display = ["criterion", "value", "points"]
+    list_filter = ["criterion"]
+    form_fields = ["criterion", "value", "points"]
+
+
+class SpecialisationViewSet(ModelViewSet):
+    model = Specialisation
+    icon = "tag"
+    menu_label = _("Specialisations")
+    list_display = ["name", "name_zh"]
+    form_fields = ["name", "name_zh"]
+
+
+class ProductViewSet(ModelViewSet):
+    model = Product
+    icon = "tag"
+    menu_label = _("Products")
+    list_display = ["name", "name_zh"]
+    form_fields = ["name", "name_zh"]
+
+
 class PartnersGroup(ViewSetGroup):
     menu_label = _("Channel")
     menu_icon = "group"
     menu_order = 200
-    items = (PartnerViewSet, TierViewSet, PartnerMembershipViewSet, AgreementViewSet)
+    items = (
+        PartnerViewSet,
+        ApplicationViewSet,
+        TierViewSet,
+        PartnerMembershipViewSet,
+        AgreementViewSet,
+        ScoringRuleViewSet,
+        SpecialisationViewSet,
+        ProductViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")
 def register_partner_viewsets():
     return PartnersGroup()
+
+
+# Import of partners and partner users (imports/views.py). Their menu items join the
+# Channel menu through this submenu hook.
+PartnersGroup.submenu_hook = "register_channel_menu_item"
+
+
+@hooks.register("register_admin_viewset")
+def register_import_viewsets():
+    from .imports.views import import_viewsets
+
+    return import_viewsets()

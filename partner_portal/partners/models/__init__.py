@@ -24,6 +24,13 @@ from .history import (
     TierEvaluation,
     TierProgramSettings,
 )
+from .recruitment import (
+    Application,
+    Product,
+    RevenueBand,
+    ScoringRule,
+    Specialisation,
+)
 
 __all__ = [
     "AUDIENCE_STAGES",
@@ -32,14 +39,19 @@ __all__ = [
     "AccessLevel",
     "Agreement",
     "AgreementAcceptance",
+    "Application",
     "Partner",
     "PartnerGroupObjectPermission",
     "PartnerMembership",
     "PartnerQuerySet",
     "PartnerType",
     "PartnerUserObjectPermission",
+    "Product",
     "Region",
+    "RevenueBand",
     "Role",
+    "ScoringRule",
+    "Specialisation",
     "Stage",
     "StageChange",
     "Tier",

@@ -1,5 +1,8 @@
 """Users, tiers, partners, memberships and the access levels content carries."""
 
+import re
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -154,6 +157,28 @@ country_code_validator = RegexValidator(
 )
 
 
+_LEGAL_SUFFIXES = re.compile(
+    r"\b(incorporated|inc|ltd|limited|llc|gmbh|ag|sa|sas|srl|bv|pty|plc|co|corp"
+    r"|corporation|company)\b"
+)
+_CJK_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团")
+
+
+def company_name_key(name: str) -> str:
+    """A comparable form of a company name: case, width, punctuation and suffixes."""
+    text = unicodedata.normalize("NFKC", name).casefold().strip()
+    for suffix in _CJK_SUFFIXES:
+        text = text.removesuffix(suffix)
+    text = _LEGAL_SUFFIXES.sub(" ", text)
+    return re.sub(r"[\W_]+", "", text)
+
+
+def normalise_domain(domain: str) -> str:
+    """`https://www.Example.com/about` and `example.com` are the same domain."""
+    domain = re.sub(r"^https?://", "", domain.strip().lower()).split("/")[0]
+    return domain.removeprefix("www.")
+
+
 class Partner(models.Model):
     external_id = models.CharField(
         _("external ID"),
@@ -190,6 +215,12 @@ class Partner(models.Model):
         ),
     )
     email_domain = models.CharField(_("email domain"), max_length=253, blank=True)
+    name_key = models.CharField(
+        max_length=200, editable=False, db_index=True, default=""
+    )
+    legal_name_key = models.CharField(
+        max_length=200, editable=False, db_index=True, default=""
+    )
     account_manager = models.ForeignKey(
         "partners.User",
         verbose_name=_("channel account manager"),
@@ -212,6 +243,19 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.email_domain = normalise_domain(self.email_domain)
+        self.name_key = company_name_key(self.name)
+        self.legal_name_key = company_name_key(self.legal_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "name_key",
+                "legal_name_key",
+                "email_domain",
+            }
+        super().save(*args, **kwargs)
 
     @property
     def grants_access(self):
