@@ -11,6 +11,12 @@ from partner_portal.partners.views import (
     application_thanks,
     portal_home,
 )
+from partner_portal.partners.views_company import (
+    company_profile,
+    company_user_update,
+    company_users,
+    onboarding_agreement,
+)
 
 from .health import healthz
 
@@ -29,6 +35,14 @@ urlpatterns = [
     path("apply/", application_apply, name="application-apply"),
     path("apply/thanks/", application_thanks, name="application-thanks"),
     path("sales/", include("partner_portal.incentives.urls")),
+    path("company/", company_profile, name="company-profile"),
+    path("company/users/", company_users, name="company-users"),
+    path("company/users/<int:pk>/", company_user_update, name="company-user-update"),
+    path(
+        "onboarding/agreements/<int:step_pk>/",
+        onboarding_agreement,
+        name="onboarding-agreement",
+    ),
     path("", portal_home, name="portal-home"),
 ]
 

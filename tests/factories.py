@@ -55,3 +55,44 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     partner = factory.SubFactory(PartnerFactory)
     role = Role.SALES
+
+
+class SalesSourceFactory(DjangoModelFactory):
+    class Meta:
+        model = "incentives.SalesSource"
+
+    kind = "command"
+    name = factory.Sequence(lambda n: f"sales-{n}.csv")
+
+
+class SalesRecordFactory(DjangoModelFactory):
+    """A sales line; real loads go through the import service, which keeps history."""
+
+    class Meta:
+        model = "incentives.SalesRecord"
+
+    invoice_number = factory.Sequence(lambda n: f"INV-{n:06d}")
+    line_number = 1
+    partner = factory.SubFactory(PartnerFactory)
+    date = factory.Faker("date_this_year")
+    sku = "SKU-1"
+    quantity = 1
+    amount = "100.00"
+    currency = "USD"
+    source = factory.SubFactory(SalesSourceFactory)
+
+
+def staff_with_permissions(*codenames, **fields):
+    """A staff user who may use the admin and holds these partners permissions."""
+    from django.contrib.auth.models import Permission
+
+    user = StaffFactory(**fields)
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        ),
+        *Permission.objects.filter(
+            content_type__app_label="partners", codename__in=codenames
+        ),
+    )
+    return user

@@ -45,6 +45,7 @@ THIRD_PARTY_APPS = [
     "import_export",
     "django_tasks",
     "django_tasks_db",
+    "knox",
 ]
 LOCAL_APPS = [
     "partner_portal.partners",
@@ -115,7 +116,6 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Invitation and password links work once and expire after this many seconds.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=7 * 24 * 3600)
 LOGIN_URL = "login"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 LOGIN_REDIRECT_URL = "portal-home"
 LOGOUT_REDIRECT_URL = "portal-home"
 

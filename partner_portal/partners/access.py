@@ -9,8 +9,11 @@ search, the API and exports all ask these; no view decides on its own.
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.http import Http404
 
-from .models import AccessLevel, PartnerMembership
+from wagtail.admin.panels import FieldPanel
+
+from .models import AccessControlled, AccessLevel, PartnerMembership
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,26 @@ def audience_for(user):
             audience = ANONYMOUS
     setattr(user, _CACHE_ATTR, audience)
     return audience
+
+
+class AccessControlledPage(AccessControlled):
+    """Mix into a Wagtail Page model, before Page: the access rule guards serving.
+
+        class CoursePage(AccessControlledPage, Page): ...
+
+    A page the request's audience may not see answers 404, revealing nothing; listings
+    filter with `Audience.q()` and search with the same audience.
+    """
+
+    class Meta:
+        abstract = True
+
+    access_panels = [FieldPanel("access_level"), FieldPanel("min_tier")]
+
+    def visible_to(self, audience):
+        return audience.may_see(self)
+
+    def serve(self, request, *args, **kwargs):
+        if not self.visible_to(audience_for(request.user)):
+            raise Http404
+        return super().serve(request, *args, **kwargs)

@@ -8,16 +8,24 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import signal_handlers
+        from . import signal_handlers, tasks
         from .home import HomeCard, register_home_card
-        from .selectors import membership_for, tier_progress_card
+        from .selectors import membership_for, onboarding_card, tier_progress_card
 
         signal_handlers.connect()
+        tasks.connect(self)
         register_home_card(
             HomeCard(
                 order=10,
                 template="portal/cards/account.html",
                 context=lambda request: {"membership": membership_for(request.user)},
+            )
+        )
+        register_home_card(
+            HomeCard(
+                order=5,
+                template="portal/cards/onboarding.html",
+                context=onboarding_card,
             )
         )
         register_home_card(

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from .models import (
     Agreement,
+    OnboardingStep,
     Partner,
     PartnerMembership,
     Product,
@@ -120,6 +121,17 @@ def seed_partners(*, stdout):
     for row in data["scoring_rules"]:
         created_count += ScoringRule.objects.get_or_create(
             criterion=row["criterion"], value=row["value"], defaults=row
+        )[1]
+    for row in data["onboarding_steps"]:
+        values = dict(row)
+        code = values.pop("agreement")
+        values["agreement"] = (
+            Agreement.objects.filter(code=code).order_by("-version").first()
+            if code
+            else None
+        )
+        created_count += OnboardingStep.objects.get_or_create(
+            title=values.pop("title"), defaults=values
         )[1]
     stdout.write(f"Partners: {created_count} demo records created.")
     return data

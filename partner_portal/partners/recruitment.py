@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from .models import (
     Agreement,
-    AgreementAcceptance,
     Application,
     Partner,
     PartnerMembership,
@@ -33,6 +32,7 @@ from .models import (
     Tier,
     User,
 )
+from .onboarding import agreement_accept
 from .services import partner_create
 
 # At most this many applications from one address in the window.
@@ -203,10 +203,6 @@ def application_approve(
         joined_on=today,
         email_domain=application.email_domain,
     )
-    if application.terms_id:
-        AgreementAcceptance.objects.create(
-            partner=partner, agreement=application.terms, accepted_by=None
-        )
     user = User(
         username=application.contact_email.lower(),
         email=application.contact_email,
@@ -217,6 +213,9 @@ def application_approve(
     user.full_clean(exclude=["password"])
     user.save()
     PartnerMembership.objects.create(user=user, partner=partner, role=Role.ADMIN)
+    if application.terms_id:
+        # The applicant accepted the program terms when applying.
+        agreement_accept(partner=partner, agreement=application.terms, by=user)
     application.status = Application.Status.APPROVED
     application.partner = partner
     application.reviewed_by = by

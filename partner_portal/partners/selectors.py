@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from .models import PartnerMembership, Tier
+from .models import PartnerMembership, Stage, Tier
 
 
 def membership_for(user):
@@ -37,3 +37,17 @@ def tier_progress_card(request):
     if membership is None or not membership.partner.grants_access:
         return None
     return tier_progress(membership.partner, timezone.localdate())
+
+
+def onboarding_card(request):
+    """The checklist, shown while the partner is onboarding."""
+    from .onboarding import onboarding_checklist
+
+    membership = membership_for(request.user)
+    if membership is None or membership.partner.stage != Stage.ONBOARDING:
+        return None
+    checklist = onboarding_checklist(membership.partner)
+    if not checklist:
+        return None
+    remaining = sum(1 for i in checklist if i["step"].required and not i["done"])
+    return {"checklist": checklist, "remaining": remaining}

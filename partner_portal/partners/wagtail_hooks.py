@@ -10,12 +10,14 @@ from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.contrib.settings.registry import register_setting
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from .forms import PartnerAdminForm
 from .models import (
     Agreement,
     Application,
+    OnboardingStep,
     Partner,
     PartnerMembership,
     Product,
@@ -223,16 +225,35 @@ class ProductViewSet(ModelViewSet):
     form_fields = ["name", "name_zh"]
 
 
+class OnboardingStepViewSet(ModelViewSet):
+    model = OnboardingStep
+    icon = "tasks"
+    menu_label = _("Onboarding steps")
+    list_display = ["title", "kind", "required", "sort_order"]
+    form_fields = [
+        "title",
+        "title_zh",
+        "kind",
+        "agreement",
+        "reference",
+        "required",
+        "sort_order",
+    ]
+
+
 class PartnersGroup(ViewSetGroup):
     menu_label = _("Channel")
     menu_icon = "group"
     menu_order = 200
+    # The partner and user imports (imports/views.py) join this menu through the hook.
+    submenu_hook = "register_channel_menu_item"
     items = (
         PartnerViewSet,
         ApplicationViewSet,
         TierViewSet,
         PartnerMembershipViewSet,
         AgreementViewSet,
+        OnboardingStepViewSet,
         ScoringRuleViewSet,
         SpecialisationViewSet,
         ProductViewSet,
@@ -244,13 +265,59 @@ def register_partner_viewsets():
     return PartnersGroup()
 
 
-# Import of partners and partner users (imports/views.py). Their menu items join the
-# Channel menu through this submenu hook.
-PartnersGroup.submenu_hook = "register_channel_menu_item"
-
-
 @hooks.register("register_admin_viewset")
 def register_import_viewsets():
     from .imports.views import import_viewsets
 
     return import_viewsets()
+
+
+@hooks.register("register_log_actions")
+def register_partner_log_actions(actions):
+    """What partner admins do in the portal, shown in each partner's admin history."""
+
+    @actions.register_action("cplms.partner.profile_updated")
+    class ProfileUpdated(LogFormatter):
+        label = _("Update company profile")
+
+        def format_message(self, log_entry):
+            return _("Company profile updated: %(fields)s") % {
+                "fields": ", ".join(log_entry.data.get("fields", []))
+            }
+
+    @actions.register_action("cplms.partner.user_invited")
+    class UserInvited(LogFormatter):
+        label = _("Invite partner user")
+
+        def format_message(self, log_entry):
+            return _("Invited %(email)s as %(role)s") % log_entry.data
+
+    @actions.register_action("cplms.partner.user_role_changed")
+    class RoleChanged(LogFormatter):
+        label = _("Change partner user role")
+
+        def format_message(self, log_entry):
+            return _("Changed the role of %(email)s from %(from)s to %(to)s") % (
+                log_entry.data
+            )
+
+    @actions.register_action("cplms.partner.user_deactivated")
+    class UserDeactivated(LogFormatter):
+        label = _("Deactivate partner user")
+
+        def format_message(self, log_entry):
+            return _("Deactivated %(email)s") % log_entry.data
+
+    @actions.register_action("cplms.partner.user_reactivated")
+    class UserReactivated(LogFormatter):
+        label = _("Reactivate partner user")
+
+        def format_message(self, log_entry):
+            return _("Reactivated %(email)s") % log_entry.data
+
+    @actions.register_action("cplms.partner.agreement_accepted")
+    class AgreementAccepted(LogFormatter):
+        label = _("Accept agreement")
+
+        def format_message(self, log_entry):
+            return _("Accepted %(agreement)s") % log_entry.data

@@ -24,6 +24,7 @@ from .history import (
     TierEvaluation,
     TierProgramSettings,
 )
+from .onboarding import OnboardingCompletion, OnboardingStep
 from .recruitment import (
     Application,
     Product,
@@ -40,6 +41,8 @@ __all__ = [
     "Agreement",
     "AgreementAcceptance",
     "Application",
+    "OnboardingCompletion",
+    "OnboardingStep",
     "Partner",
     "PartnerGroupObjectPermission",
     "PartnerMembership",

@@ -215,6 +215,9 @@ class Partner(models.Model):
         ),
     )
     email_domain = models.CharField(_("email domain"), max_length=253, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
     name_key = models.CharField(
         max_length=200, editable=False, db_index=True, default=""
     )
@@ -260,6 +263,13 @@ class Partner(models.Model):
     @property
     def grants_access(self):
         return self.stage in AUDIENCE_STAGES
+
+    # What a complete company profile holds (an onboarding step can require it).
+    PROFILE_FIELDS = ("name", "legal_name", "website", "phone", "address", "country")
+
+    @property
+    def profile_complete(self):
+        return all(getattr(self, field) for field in self.PROFILE_FIELDS)
 
     def may_move_to(self, stage):
         return stage in STAGE_TRANSITIONS[Stage(self.stage)]

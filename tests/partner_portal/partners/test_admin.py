@@ -113,3 +113,43 @@ def test_admin_stage_change_needs_a_reason_and_is_recorded(client, demo):
         "pm",
         "Revenue fell",
     )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_partner_directory_exports_only_what_the_user_may_see(client, demo, fmt):
+    import io
+
+    import openpyxl
+
+    client.force_login(User.objects.get(username="cam"))
+    response = client.get(reverse("partner:index"), {"export": fmt})
+    assert response.status_code == 200
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    if fmt == "csv":
+        text = body.decode("utf-8-sig")
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+        text = "\n".join(
+            ",".join(str(c) for c in row if c is not None)
+            for row in sheet.iter_rows(values_only=True)
+        )
+    mine = set(
+        Partner.objects.filter(account_manager__username="cam").values_list(
+            "external_id", flat=True
+        )
+    )
+    assert mine
+    for external_id in Partner.objects.values_list("external_id", flat=True):
+        assert (external_id in text) == (external_id in mine), external_id
+
+
+def test_the_directory_filters_by_tier_and_stage(client, demo):
+    client.force_login(User.objects.get(username="pm"))
+    gold = Partner.objects.filter(tier__code="gold").first().tier
+    response = client.get(
+        reverse("partner:index"), {"tier": gold.pk, "stage": "suspended"}
+    )
+    assert "Litware Partners" in response.text
+    assert "华东渠道科技" not in response.text

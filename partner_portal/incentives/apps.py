@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IncentivesConfig(AppConfig):
+    name = "partner_portal.incentives"
+    label = "incentives"
+    verbose_name = _("Incentives")
+
+    def ready(self):
+        from partner_portal.partners.home import HomeCard, register_home_card
+        from partner_portal.partners.measures import (
+            TRAILING_REVENUE,
+            Measure,
+            register_measure,
+        )
+
+        from .selectors import compute_trailing_revenue
+        from .views.portal import sales_card
+
+        register_measure(Measure(TRAILING_REVENUE, compute_trailing_revenue))
+        register_home_card(
+            HomeCard(order=30, template="portal/cards/sales.html", context=sales_card)
+        )
+
+    def seed_demo(self, *, stdout):
+        """Load this app's part of the demo data set (see `manage.py seed_demo`)."""
+        from .demo import seed_sales
+
+        seed_sales(stdout=stdout)

@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .currencies import currency_choices
+
+
+class SalesFilterForm(forms.Form):
+    """The portal's sales filters: a period, a SKU and a currency."""
+
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sku = forms.CharField(label=_("SKU"), required=False, max_length=64)
+    currency = forms.ChoiceField(label=_("Currency"), required=False, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [
+            ("", _("Any currency")),
+            *currency_choices(),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned
+
+    def filter(self, queryset):
+        """The lines that match the valid filters; invalid ones are ignored."""
+        data = self.cleaned_data if self.is_valid() else {}
+        queryset = queryset.in_period(data.get("date_from"), data.get("date_to"))
+        if data.get("sku"):
+            queryset = queryset.filter(sku=data["sku"].strip())
+        if data.get("currency"):
+            queryset = queryset.filter(currency=data["currency"])
+        return queryset
+
+
+class SalesUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Sales file"),
+        help_text=_(
+            "A .csv or .xlsx file with the columns invoice_number, line_number, "
+            "partner_external_id, date, sku, quantity, amount and currency."
+        ),
+    )

@@ -1,0 +1,95 @@
+"""Reads of the sales ledger."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, QuerySet, Sum
+
+from partner_portal.partners.models import Partner
+from partner_portal.partners.permissions import partners_visible_to
+from partner_portal.partners.selectors import membership_for
+
+from .models import SalesRecord, SalesSource
+
+
+def trailing_window(as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the 12 months that end on `as_of`, both included.
+
+    The window starts the day after the same date a year earlier: as of 2025-03-15
+    it runs from 2024-03-16 to 2025-03-15, so a sale is counted in exactly twelve
+    consecutive monthly evaluations. 29 February counts back to 28 February.
+    """
+    try:
+        year_before = as_of.replace(year=as_of.year - 1)
+    except ValueError:
+        year_before = as_of.replace(year=as_of.year - 1, day=28)
+    return year_before + datetime.timedelta(days=1), as_of
+
+
+def trailing_revenue(
+    *, partner_ids: Iterable[int], as_of: datetime.date, currency: str
+) -> dict[int, Decimal]:
+    """{partner_id: sum of amounts in `currency` over the trailing 12 months}.
+
+    One SQL aggregate for all the partners; returns and credit notes (negative
+    lines) reduce the sum. Partners without sales in the window are left out.
+    Lines in other currencies are not converted: they are not counted.
+    """
+    first, last = trailing_window(as_of)
+    rows = (
+        SalesRecord.objects.filter(
+            partner_id__in=list(partner_ids),
+            currency=currency,
+            date__gte=first,
+            date__lte=last,
+        )
+        .order_by()
+        .values("partner_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["partner_id"]: row["total"] for row in rows}
+
+
+def compute_trailing_revenue(partner_ids, as_of, currency):
+    """The TRAILING_REVENUE measure that tier requirements ask for."""
+    return trailing_revenue(partner_ids=partner_ids, as_of=as_of, currency=currency)
+
+
+def trailing_revenue_by_currency(
+    *, partner: Partner, as_of: datetime.date
+) -> list[dict]:
+    """[{"currency", "amount", "lines"}] of one partner's trailing 12 months."""
+    first, last = trailing_window(as_of)
+    return (
+        SalesRecord.objects.for_partner(partner)
+        .in_period(first, last)
+        .totals_by_currency()
+    )
+
+
+def partner_with_sales_access(user) -> Partner | None:
+    """The partner whose sales this user may see in the portal, or None.
+
+    Only a partner user, and only while their partner has partner access (the
+    access rule): suspended and terminated partners see no sales.
+    """
+    if user.is_staff:
+        return None
+    membership = membership_for(user)
+    if membership is None or not membership.partner.grants_access:
+        return None
+    return membership.partner
+
+
+def sales_visible_to(user) -> QuerySet[SalesRecord]:
+    """The lines a staff user may see: those of the partners they may see."""
+    if not user.is_active or not user.has_perm("incentives.view_salesrecord"):
+        return SalesRecord.objects.none()
+    return SalesRecord.objects.filter(partner__in=partners_visible_to(user))
+
+
+def sources_visible_to(user) -> QuerySet[SalesSource]:
+    """Imports that hold at least one line the staff user may see."""
+    visible = sales_visible_to(user).filter(source=OuterRef("pk"))
+    return SalesSource.objects.filter(Exists(visible))

@@ -1,0 +1,244 @@
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.views.generic import models as generic
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permissions import register_permission_policy
+
+import django_filters
+
+from partner_portal.partners.models import Partner
+from partner_portal.partners.permissions import partners_visible_to
+
+from .currencies import currency_choices
+from .models import SalesRecord, SalesSource
+from .permissions import SalesRecordPermissionPolicy, SalesSourcePermissionPolicy
+from .selectors import sources_visible_to
+from .views.admin import SalesImportView
+
+sales_record_permission_policy = SalesRecordPermissionPolicy(SalesRecord)
+sales_source_permission_policy = SalesSourcePermissionPolicy(SalesSource)
+register_permission_policy(SalesRecord, sales_record_permission_policy)
+register_permission_policy(SalesSource, sales_source_permission_policy)
+
+
+def _visible_partners(request):
+    return partners_visible_to(request.user) if request else Partner.objects.none()
+
+
+def _visible_sources(request):
+    return sources_visible_to(request.user) if request else SalesSource.objects.none()
+
+
+class SalesRecordFilterSet(WagtailFilterSet):
+    """The admin's sales filters; partner and source choices are the user's own."""
+
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Partner"), queryset=_visible_partners
+    )
+    date = django_filters.DateFromToRangeFilter(
+        label=_("Date"), widget=DateRangePickerWidget
+    )
+    sku = django_filters.CharFilter(label=_("SKU"))
+    currency = django_filters.ChoiceFilter(
+        label=_("Currency"), choices=currency_choices
+    )
+    source = django_filters.ModelChoiceFilter(
+        label=_("Source"), queryset=_visible_sources
+    )
+
+    class Meta:
+        model = SalesRecord
+        fields = ["partner", "date", "sku", "currency", "source"]
+
+
+class ScopedObjectMixin:
+    """An object outside the user's scope answers 404, as if it did not exist."""
+
+    def get_object(self, *args, **kwargs):
+        item = super().get_object(*args, **kwargs)
+        visible = self.permission_policy.instances_user_has_permission_for(
+            self.request.user, "view"
+        )
+        if not visible.filter(pk=item.pk).exists():
+            raise Http404
+        return item
+
+
+class SalesRecordIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(
+            self.request.user, "view"
+        ).select_related("partner", "source")
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.permission_policy.user_may_import(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("Import sales"),
+                    url=reverse("incentives_salesrecord:import"),
+                    icon_name="upload",
+                )
+            )
+        return buttons
+
+
+class SalesRecordInspectView(ScopedObjectMixin, generic.InspectView):
+    template_name = "incentives/admin/salesrecord_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = self.object.changes.select_related(
+            "partner", "source", "replaced_by"
+        )
+        return context
+
+
+class ScopedEditView(ScopedObjectMixin, generic.EditView):
+    pass
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    pass
+
+
+class ScopedHistoryView(ScopedObjectMixin, HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, UsageView):
+    pass
+
+
+class ReadOnlyViewSet(ModelViewSet):
+    """Listing, filters, export and inspection; objects outside one's scope 404.
+
+    The permission policies refuse adding, changing and deleting, so those views
+    answer 403 to everyone, and 404 for an object the user may not see.
+    """
+
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    # A form is only built for the add and edit views, which nobody may open.
+    exclude_form_fields = []
+    search_backend_name = None
+
+
+class SalesSourceIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(
+            self.request.user, "view"
+        ).select_related("created_by")
+
+
+class SalesSourceInspectView(ScopedObjectMixin, generic.InspectView):
+    pass
+
+
+class SalesRecordViewSet(ReadOnlyViewSet):
+    model = SalesRecord
+    url_namespace = "incentives_salesrecord"
+    url_prefix = "incentives/sales"
+    icon = "table"
+    menu_label = _("Sales records")
+    index_view_class = SalesRecordIndexView
+    inspect_view_class = SalesRecordInspectView
+    list_display = [
+        "date",
+        "invoice_number",
+        "line_number",
+        "partner",
+        "sku",
+        "quantity",
+        "amount",
+        "currency",
+        "source",
+    ]
+    filterset_class = SalesRecordFilterSet
+    list_export = [
+        "invoice_number",
+        "line_number",
+        "partner",
+        "date",
+        "sku",
+        "quantity",
+        "amount",
+        "currency",
+        "source",
+    ]
+    export_filename = "sales"
+    search_fields = ["invoice_number", "sku"]
+    inspect_view_fields = [
+        "invoice_number",
+        "line_number",
+        "partner",
+        "date",
+        "sku",
+        "quantity",
+        "amount",
+        "currency",
+        "source",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "import/",
+                SalesImportView.as_view(
+                    index_url_name=self.get_url_name("index"),
+                    permission_policy=self.permission_policy,
+                ),
+                name="import",
+            ),
+        ]
+
+
+class SalesSourceViewSet(ReadOnlyViewSet):
+    model = SalesSource
+    url_namespace = "incentives_salessource"
+    url_prefix = "incentives/imports"
+    icon = "upload"
+    menu_label = _("Sales imports")
+    index_view_class = SalesSourceIndexView
+    inspect_view_class = SalesSourceInspectView
+    list_display = [
+        "name",
+        "kind",
+        "created_by",
+        "created_at",
+        "row_count",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["name", "sha256"]
+
+
+class SalesGroup(ViewSetGroup):
+    menu_label = _("Sales")
+    menu_icon = "table"
+    menu_order = 210
+    items = (SalesRecordViewSet, SalesSourceViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_sales_viewsets():
+    return SalesGroup()

@@ -1,0 +1,1 @@
+"""Import of partners and partner users: services, admin views and their helpers."""

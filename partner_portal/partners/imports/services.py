@@ -1,0 +1,331 @@
+"""Import partners and partner users from a CSV or XLSX file.
+
+One code path serves the admin and the management commands. The file is read with
+`open_table()` (encoding detection, XLSX safety) into a tablib Dataset, and the
+import-export resource (`partners/resources.py`) checks every row in a dry run
+that writes nothing. Only a file without a single error is then imported: every
+row in one transaction, checked again inside it, so that a change someone made in
+between is caught as well. Any error rolls the whole file back.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, BinaryIO
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.files import File
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+import tablib
+from import_export.results import RowResult
+
+from ..models import User
+from ..resources import (
+    PARTNER_OPTIONAL_COLUMNS,
+    PARTNER_REQUIRED_COLUMNS,
+    USER_OPTIONAL_COLUMNS,
+    USER_REQUIRED_COLUMNS,
+    PartnerResource,
+    PartnerUserResource,
+    RowImportResource,
+)
+from ..tabular import ImportErrors, RowError, TabularError, open_table
+from .permissions import user_may_import
+
+# progress(total, description) returns a bar with update(n) and close(): tqdm fits.
+Progress = Callable[[int, str], Any]
+
+
+class Outcome(models.TextChoices):
+    CREATED = "created", gettext_lazy("New")
+    UPDATED = "updated", gettext_lazy("Changed")
+    UNCHANGED = "unchanged", gettext_lazy("Unchanged")
+    ERROR = "error", gettext_lazy("Error")
+
+
+_OUTCOMES = {
+    RowResult.IMPORT_TYPE_NEW: Outcome.CREATED,
+    RowResult.IMPORT_TYPE_UPDATE: Outcome.UPDATED,
+    RowResult.IMPORT_TYPE_SKIP: Outcome.UNCHANGED,
+    RowResult.IMPORT_TYPE_INVALID: Outcome.ERROR,
+}
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What is imported: its resource, its columns and the column that names a row."""
+
+    name: str
+    resource_class: type[RowImportResource]
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    label_columns: tuple[str, ...]
+
+    @property
+    def columns(self):
+        return (*self.required, *self.optional)
+
+
+PARTNERS = ImportKind(
+    name="partners",
+    resource_class=PartnerResource,
+    required=PARTNER_REQUIRED_COLUMNS,
+    optional=PARTNER_OPTIONAL_COLUMNS,
+    label_columns=("name",),
+)
+PARTNER_USERS = ImportKind(
+    name="partner_users",
+    resource_class=PartnerUserResource,
+    required=USER_REQUIRED_COLUMNS,
+    optional=USER_OPTIONAL_COLUMNS,
+    label_columns=("first_name", "last_name"),
+)
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What importing one row of the file does (or, in a dry run, would do)."""
+
+    row: int
+    key: str
+    label: str
+    outcome: Outcome
+    changes: tuple[str, ...] = ()
+    errors: tuple[RowError, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    """The outcome of every row, the errors, and whether anything was written."""
+
+    kind: ImportKind
+    filename: str
+    dry_run: bool
+    rows: list[RowOutcome]
+    errors: ImportErrors
+    created_users: list[User] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+    @property
+    def created(self) -> int:
+        return self.count(Outcome.CREATED)
+
+    @property
+    def updated(self) -> int:
+        return self.count(Outcome.UPDATED)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(Outcome.UNCHANGED)
+
+    @property
+    def written(self) -> bool:
+        return not self.dry_run and not self.errors
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def sorted_errors(self) -> list[RowError]:
+        return sorted(self.errors.errors, key=lambda error: error.row)
+
+
+def partners_import(
+    *,
+    file: BinaryIO | File,
+    filename: str,
+    by: User | None,
+    dry_run: bool,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Create and update partners from a file, through partner_create/partner_update.
+
+    Rows are matched on external_id. Stage and tier changes are recorded in the
+    partners' histories with `by` and a reason naming the file. Raises
+    `TabularError` for a file that cannot be read and `PermissionDenied` when `by`
+    may not import partners.
+    """
+    return file_import(
+        PARTNERS,
+        file=file,
+        filename=filename,
+        by=by,
+        dry_run=dry_run,
+        progress=progress,
+        max_bytes=max_bytes,
+    )
+
+
+def partner_users_import(
+    *,
+    file: BinaryIO | File,
+    filename: str,
+    by: User | None,
+    dry_run: bool,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Create and update partner users and their memberships from a file.
+
+    Rows are matched on email address, without regard to case. New users are
+    active with an unusable password; `ImportReport.created_users` lists them so
+    that they can be invited to set one.
+    """
+    return file_import(
+        PARTNER_USERS,
+        file=file,
+        filename=filename,
+        by=by,
+        dry_run=dry_run,
+        progress=progress,
+        max_bytes=max_bytes,
+    )
+
+
+def file_import(
+    kind: ImportKind,
+    *,
+    file: BinaryIO | File,
+    filename: str,
+    by: User | None,
+    dry_run: bool,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    if by is not None and not user_may_import(by, kind.name):
+        raise PermissionDenied
+    errors = ImportErrors()
+    table = open_table(
+        file,
+        filename=filename,
+        required=kind.required,
+        allowed=kind.optional,
+        errors=errors,
+        max_bytes=max_bytes,
+    )
+    dataset = tablib.Dataset(headers=table.columns)
+    file_rows = []
+    for number, values in table.rows:
+        file_rows.append(number)
+        dataset.append([values[column] for column in table.columns])
+    if not file_rows and not errors:
+        raise TabularError(_("The file has no rows below its column names."))
+    name = PurePath(filename).name
+    run = {"kind": kind, "dataset": dataset, "file_rows": file_rows, "by": by}
+    reason = _("Imported from %(filename)s.") % {"filename": name}
+    report = _run(
+        **run,
+        filename=name,
+        reason=reason,
+        errors=errors,
+        dry_run=True,
+        progress=progress,
+        description=_("Checking"),
+    )
+    if dry_run or report.errors:
+        return report
+    return _run(
+        **run,
+        filename=name,
+        reason=reason,
+        errors=ImportErrors(),
+        dry_run=False,
+        progress=progress,
+        description=_("Importing"),
+    )
+
+
+def _run(
+    *,
+    kind: ImportKind,
+    dataset: tablib.Dataset,
+    file_rows: list[int],
+    by: User | None,
+    filename: str,
+    reason: str,
+    errors: ImportErrors,
+    dry_run: bool,
+    progress: Progress | None,
+    description: str,
+) -> ImportReport:
+    bar = progress(len(dataset), description) if progress else None
+    resource = kind.resource_class(
+        by=by,
+        reason=reason,
+        file_rows=file_rows,
+        on_row=(lambda: bar.update(1)) if bar else None,
+    )
+    try:
+        # One transaction for the whole file; import-export rolls it back when
+        # this is a dry run or any row has an error.
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    # Anything but a validation error is a fault, not a problem with the file.
+    for error in result.base_errors:
+        raise error.error
+    order = {column: index for index, column in enumerate(dataset.headers)}
+    rows = []
+    for index, (number, row_result) in enumerate(
+        zip(file_rows, result.rows, strict=True), start=1
+    ):
+        for error in row_result.errors:
+            raise error.error
+        values = dict(zip(dataset.headers, dataset[index - 1], strict=True))
+        row_errors = _row_errors(resource, number, row_result, order)
+        for row_error in row_errors:
+            errors.add(row_error.row, row_error.column, row_error.message)
+        outcome = _OUTCOMES[row_result.import_type]
+        rows.append(
+            RowOutcome(
+                row=number,
+                key=values.get(resource.key_column, ""),
+                label=" ".join(
+                    values[column]
+                    for column in kind.label_columns
+                    if values.get(column)
+                ),
+                outcome=outcome,
+                changes=tuple(resource.changed_columns.get(index, ()))
+                if outcome == Outcome.UPDATED
+                else (),
+                errors=tuple(row_errors),
+            )
+        )
+    return ImportReport(
+        kind=kind,
+        filename=filename,
+        dry_run=dry_run,
+        rows=rows,
+        errors=errors,
+        created_users=list(getattr(resource, "created_users", [])),
+    )
+
+
+def _row_errors(resource, number, row_result, order):
+    if row_result.validation_error is None:
+        return []
+    error = row_result.validation_error
+    by_key = (
+        error.message_dict
+        if hasattr(error, "error_dict")
+        else {NON_FIELD_ERRORS: error.messages}
+    )
+    found = [
+        RowError(number, resource.column_of(key), message)
+        for key, messages in by_key.items()
+        for message in messages
+    ]
+    return sorted(found, key=lambda e: order.get(e.column, len(order)))

@@ -1,0 +1,12 @@
+from partner_portal.partners.imports.command import ImportCommand
+from partner_portal.partners.imports.services import PARTNERS
+
+
+class Command(ImportCommand):
+    help = (
+        "Create and update partners from a CSV or XLSX file, matched on external_id. "
+        "Columns: external_id, name, legal_name, country, region, partner_type, "
+        "tier, stage, joined_on, account_manager_email, email_domain. A file with "
+        "any error writes nothing."
+    )
+    kind = PARTNERS

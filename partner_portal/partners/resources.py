@@ -1,0 +1,555 @@
+"""django-import-export resources: how partner and partner-user files map to models.
+
+The resources map columns to fields (with widgets for codes, tiers by code and
+account managers by email), check each row and save it. Saving goes through the
+partner services, never import-export's own `save()`, so that the stage and tier
+histories are kept (see ARCHITECTURE.md, "Known traps"). Reading the file and the
+validate-then-write workflow live in `imports/services.py`.
+"""
+
+import datetime
+import re
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import DomainNameValidator, validate_email
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader, CachedInstanceLoader
+
+from .imports.accounts import (
+    partner_user_create,
+    partner_user_update,
+    partner_username_for,
+)
+from .models import (
+    Partner,
+    PartnerType,
+    Region,
+    Role,
+    Stage,
+    Tier,
+    User,
+    country_code_validator,
+)
+from .services import partner_create, partner_update, stage_transition_error
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+
+
+def _codes(values):
+    return ", ".join(values)
+
+
+class CodeWidget(widgets.CharWidget):
+    """A value from a fixed list of codes, compared without regard to case."""
+
+    def __init__(self, codes, message):
+        super().__init__()
+        self.codes = list(codes)
+        self.message = message
+
+    def clean(self, value, row=None, **kwargs):
+        code = (value or "").strip().lower()
+        if code and code not in self.codes:
+            raise ValueError(
+                self.message() % {"value": value, "codes": _codes(self.codes)}
+            )
+        return code
+
+
+class CountryWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip()
+        if value and not _COUNTRY.match(value):
+            raise ValueError(str(country_code_validator.message))
+        return value.upper()
+
+
+class IsoDateWidget(widgets.DateWidget):
+    """A date written YYYY-MM-DD, the way Excel cells arrive from open_table()."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            if not _ISO_DATE.match(value):
+                raise ValueError(value)
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                _("Enter the date as YYYY-MM-DD, such as 2024-03-01.")
+            ) from None
+
+
+class DomainWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip().lstrip("@").lower()
+        if value:
+            try:
+                DomainNameValidator()(value)
+            except ValidationError as error:
+                raise ValueError(error.messages[0]) from None
+        return value
+
+
+class EmailWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip()
+        if value:
+            try:
+                validate_email(value)
+            except ValidationError as error:
+                raise ValueError(error.messages[0]) from None
+        return value
+
+
+class _LookupWidget(widgets.ForeignKeyWidget):
+    """A related object named by one text column; each value is looked up once."""
+
+    def __init__(self, model, field):
+        super().__init__(model, field)
+        self._found = {}
+
+    def key(self, value):
+        return value.lower()
+
+    def find(self, key):
+        return self.model.objects.filter(**{f"{self.field}__iexact": key}).first()
+
+    def refuse(self, value, found):
+        """Why `found` (None when nothing matched) cannot stand for `value`."""
+        raise NotImplementedError
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip()
+        if not value:
+            return None
+        key = self.key(value)
+        if key not in self._found:
+            self._found[key] = self.find(key)
+        found = self._found[key]
+        reason = self.refuse(value, found)
+        if reason:
+            raise ValueError(reason)
+        return found
+
+
+class TierWidget(_LookupWidget):
+    def __init__(self):
+        super().__init__(Tier, "code")
+
+    def refuse(self, value, found):
+        if found is None:
+            codes = Tier.objects.order_by("rank").values_list("code", flat=True)
+            return _("“%(value)s” is not a tier code. Use one of: %(codes)s.") % {
+                "value": value,
+                "codes": _codes(codes),
+            }
+        return None
+
+
+class AccountManagerWidget(_LookupWidget):
+    def __init__(self):
+        super().__init__(User, "email")
+
+    def refuse(self, value, found):
+        if found is None:
+            return _("No user has the email address “%(value)s”.") % {"value": value}
+        if not (found.is_staff and found.is_active):
+            return _(
+                "The user with the email address “%(value)s” is not active "
+                "vendor staff, so cannot manage partners."
+            ) % {"value": value}
+        return None
+
+
+class PartnerByExternalIdWidget(_LookupWidget):
+    def __init__(self):
+        super().__init__(Partner, "external_id")
+
+    def key(self, value):
+        # External IDs are unique as written, so they are compared exactly.
+        return value
+
+    def find(self, key):
+        return Partner.objects.filter(external_id=key).first()
+
+    def refuse(self, value, found):
+        if found is None:
+            return _("No partner has the external ID “%(value)s”.") % {"value": value}
+        return None
+
+
+class EmailInstanceLoader(BaseInstanceLoader):
+    """Finds the file's users by email address, without regard to case, at once."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        emails = {str(email).strip().lower() for email in dataset["email"] if email}
+        self.users = {
+            user.email_lower: user
+            for user in resource.get_queryset()
+            .annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+        }
+
+    def get_instance(self, row):
+        return self.users.get(str(row.get("email") or "").strip().lower())
+
+
+class RowImportResource(resources.ModelResource):
+    """What both imports share: required values, duplicate keys, row numbers.
+
+    `file_rows[i]` is the file's row number (as Excel shows it) of the dataset's
+    row i + 1; import-export numbers dataset rows from 1. `on_row` is called once
+    for each row, for progress bars.
+    """
+
+    key_column = ""
+    required_values: tuple[str, ...] = ()
+
+    def __init__(self, *, by=None, reason="", file_rows=(), on_row=None):
+        super().__init__()
+        self.by = by
+        self.reason = reason
+        self.file_rows = list(file_rows)
+        self.on_row = on_row
+        self.first_row_of_key = {}
+        self.changed_columns = {}
+        self.by_column = {field.column_name: field for field in self.fields.values()}
+        self._before = None
+
+    def file_row(self, row_number):
+        return self.file_rows[row_number - 1]
+
+    def column_of(self, key):
+        """The file column an error key (a field attribute or model field) is about."""
+        for name, field in self.fields.items():
+            if key in (name, field.attribute, field.column_name):
+                return field.column_name
+        # Errors on fields no column fills (the username a new user gets from
+        # their email address) are about the row's key column.
+        return None if key == NON_FIELD_ERRORS else self.key_column
+
+    def normalise_key(self, value):
+        return (value or "").strip()
+
+    def duplicate_message(self, value, row):
+        raise NotImplementedError
+
+    def current_values(self, instance):
+        return {
+            field.column_name: field.get_value(instance)
+            for field in self.get_import_fields()
+        }
+
+    def before_import_row(self, row, **kwargs):
+        if self.on_row is not None:
+            self.on_row()
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self._before = None if new else self.current_values(instance)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        for column in self.required_values:
+            if not (row.get(column) or "").strip():
+                attribute = self.by_column[column].attribute
+                errors[attribute] = [_("This column needs a value.")]
+        key = self.normalise_key(row.get(self.key_column))
+        if key:
+            this_row = self.file_row(kwargs["row_number"])
+            first = self.first_row_of_key.setdefault(key, this_row)
+            if first != this_row:
+                attribute = self.by_column[self.key_column].attribute
+                errors.setdefault(attribute, []).append(
+                    self.duplicate_message(row.get(self.key_column), first)
+                )
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        self.check_row(instance, row, errors)
+        if self._before is not None:
+            after = self.current_values(instance)
+            self.changed_columns[kwargs["row_number"]] = [
+                column
+                for column, value in after.items()
+                if column in row and value != self._before[column]
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def check_row(self, instance, row, errors):
+        """Add the errors no single field shows; `self._before` is None when new."""
+
+    def clean_exclude(self, errors):
+        return set(errors)
+
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True
+    ):
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=self.clean_exclude(errors), validate_unique=validate_unique
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def import_values(self, instance, row):
+        return {
+            field.attribute: getattr(instance, field.attribute)
+            for field in self.get_import_fields()
+            if field.column_name in row
+        }
+
+    def after_import(self, dataset, result, **kwargs):
+        # ModelResource sets the id sequence to the highest id after creating rows,
+        # as loaddata does. Our rows take their ids from the sequence, and moving
+        # it back below ids that concurrent transactions hold would break them.
+        pass
+
+
+PARTNER_REQUIRED_COLUMNS = (
+    "external_id",
+    "name",
+    "country",
+    "region",
+    "partner_type",
+    "tier",
+    "stage",
+)
+PARTNER_OPTIONAL_COLUMNS = (
+    "legal_name",
+    "joined_on",
+    "account_manager_email",
+    "email_domain",
+)
+
+
+class PartnerResource(RowImportResource):
+    """One partner per row, matched on external_id; saved through the services."""
+
+    key_column = "external_id"
+    required_values = PARTNER_REQUIRED_COLUMNS
+
+    external_id = fields.Field("external_id", "external_id", widgets.CharWidget())
+    name = fields.Field("name", "name", widgets.CharWidget())
+    legal_name = fields.Field("legal_name", "legal_name", widgets.CharWidget())
+    country = fields.Field("country", "country", CountryWidget())
+    region = fields.Field(
+        "region",
+        "region",
+        CodeWidget(
+            Region.values,
+            lambda: _("“%(value)s” is not a region code. Use one of: %(codes)s."),
+        ),
+    )
+    partner_type = fields.Field(
+        "partner_type",
+        "partner_type",
+        CodeWidget(
+            PartnerType.values,
+            lambda: _("“%(value)s” is not a partner type code. Use one of: %(codes)s."),
+        ),
+    )
+    tier = fields.Field("tier", "tier", TierWidget())
+    stage = fields.Field(
+        "stage",
+        "stage",
+        CodeWidget(
+            Stage.values,
+            lambda: _(
+                "“%(value)s” is not a lifecycle stage code. Use one of: %(codes)s."
+            ),
+        ),
+    )
+    joined_on = fields.Field("joined_on", "joined_on", IsoDateWidget())
+    account_manager = fields.Field(
+        "account_manager", "account_manager_email", AccountManagerWidget()
+    )
+    email_domain = fields.Field("email_domain", "email_domain", DomainWidget())
+
+    class Meta:
+        model = Partner
+        fields = (
+            "external_id",
+            "name",
+            "legal_name",
+            "country",
+            "region",
+            "partner_type",
+            "tier",
+            "stage",
+            "joined_on",
+            "account_manager",
+            "email_domain",
+        )
+        import_id_fields = ("external_id",)
+        instance_loader_class = CachedInstanceLoader
+        skip_unchanged = True
+        report_skipped = True
+        skip_html_diff = True
+        use_transactions = True
+
+    def get_queryset(self):
+        return Partner.objects.select_related("tier", "account_manager")
+
+    def duplicate_message(self, value, row):
+        return _("The external ID “%(value)s” is also on row %(row)d.") % {
+            "value": value,
+            "row": row,
+        }
+
+    def check_row(self, instance, row, errors):
+        if self._before is None or "stage" in errors:
+            return
+        message = stage_transition_error(self._before["stage"], instance.stage)
+        if message:
+            errors["stage"] = [message]
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self._is_dry_run(kwargs):
+            return
+        values = self.import_values(instance, row)
+        if is_create:
+            instance.pk = partner_create(by=self.by, reason=self.reason, **values).pk
+        else:
+            partner_update(partner=instance, by=self.by, reason=self.reason, **values)
+
+
+USER_REQUIRED_COLUMNS = ("email", "partner_external_id", "role")
+USER_OPTIONAL_COLUMNS = ("first_name", "last_name")
+USER_ACCOUNT_FIELDS = ("email", "first_name", "last_name")
+
+
+class PartnerUserResource(RowImportResource):
+    """One partner user per row, matched on email address without regard to case.
+
+    `import_partner` and `import_role` hold the user's membership while a row is
+    checked; saving creates or changes the user and the membership.
+    """
+
+    key_column = "email"
+    required_values = USER_REQUIRED_COLUMNS
+
+    email = fields.Field("email", "email", EmailWidget())
+    first_name = fields.Field("first_name", "first_name", widgets.CharWidget())
+    last_name = fields.Field("last_name", "last_name", widgets.CharWidget())
+    partner = fields.Field(
+        "import_partner", "partner_external_id", PartnerByExternalIdWidget()
+    )
+    role = fields.Field(
+        "import_role",
+        "role",
+        CodeWidget(
+            Role.values,
+            lambda: _("“%(value)s” is not a role code. Use one of: %(codes)s."),
+        ),
+    )
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "partner", "role")
+        import_id_fields = ("email",)
+        instance_loader_class = EmailInstanceLoader
+        skip_unchanged = True
+        report_skipped = True
+        skip_html_diff = True
+        use_transactions = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.created_users = []
+
+    def get_queryset(self):
+        return User.objects.select_related("membership__partner")
+
+    def normalise_key(self, value):
+        return (value or "").strip().lower()
+
+    def duplicate_message(self, value, row):
+        return _("The email address “%(value)s” is also on row %(row)d.") % {
+            "value": value,
+            "row": row,
+        }
+
+    def init_instance(self, row=None):
+        user = User(is_active=True)
+        user.set_unusable_password()
+        return user
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        membership = getattr(instance, "membership", None)
+        instance.import_partner = membership.partner if membership else None
+        instance.import_role = membership.role if membership else ""
+        super().after_init_instance(instance, new, row, **kwargs)
+
+    def check_row(self, instance, row, errors):
+        if self._before is None:
+            if "email" not in errors:
+                instance.email = BaseUserManager.normalize_email(instance.email)
+                instance.username = partner_username_for(instance.email)
+            return
+        if instance.email.lower() == self._before["email"].lower():
+            # The stored spelling stays; the address is the same.
+            instance.email = self._before["email"]
+        if instance.is_staff:
+            errors.setdefault("email", []).append(
+                _(
+                    "The email address “%(value)s” belongs to vendor staff, who "
+                    "cannot be partner users."
+                )
+                % {"value": instance.email}
+            )
+        current = self._before["partner_external_id"]
+        if (
+            "import_partner" not in errors
+            and current is not None
+            and instance.import_partner is not None
+            and current != instance.import_partner
+        ):
+            errors["import_partner"] = [
+                _(
+                    "This user already belongs to the partner “%(partner)s” "
+                    "(%(external_id)s)."
+                )
+                % {"partner": current.name, "external_id": current.external_id}
+            ]
+
+    def clean_exclude(self, errors):
+        exclude = set(errors)
+        if "email" in errors:
+            exclude.add("username")
+        return exclude
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self._is_dry_run(kwargs):
+            return
+        if is_create:
+            user = partner_user_create(
+                username=instance.username,
+                email=instance.email,
+                first_name=instance.first_name,
+                last_name=instance.last_name,
+                partner=instance.import_partner,
+                role=instance.import_role,
+            )
+            instance.pk = user.pk
+            self.created_users.append(user)
+        else:
+            changed = self.changed_columns.get(kwargs["row_number"], [])
+            partner_user_update(
+                user=instance,
+                fields=[name for name in USER_ACCOUNT_FIELDS if name in changed],
+                partner=instance.import_partner,
+                role=instance.import_role,
+            )
