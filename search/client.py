@@ -9,15 +9,18 @@ from elasticsearch import Elasticsearch
 from elasticsearch.exceptions import ApiError, TransportError
 
 
-@cache
-def get_client(url: str | None = None) -> Elasticsearch | None:
+def get_client() -> Elasticsearch | None:
     """The client for ELASTICSEARCH_URL (comma-separated hosts), or None if unset."""
-    url = settings.ELASTICSEARCH_URL if url is None else url
-    if not url:
+    if not settings.ELASTICSEARCH_URL:
         return None
+    return _client_for(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT)
+
+
+@cache
+def _client_for(url: str, timeout: float) -> Elasticsearch:
     return Elasticsearch(
         [host.strip() for host in url.split(",") if host.strip()],
-        request_timeout=settings.ELASTICSEARCH_TIMEOUT,
+        request_timeout=timeout,
         retry_on_timeout=False,
         max_retries=0,
     )

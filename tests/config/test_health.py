@@ -1,16 +1,5 @@
 from django.test import override_settings
 
-import pytest
-
-from search.client import get_client
-
-
-@pytest.fixture(autouse=True)
-def fresh_client():
-    get_client.cache_clear()
-    yield
-    get_client.cache_clear()
-
 
 def test_all_parts_up_against_the_real_services(client, db):
     response = client.get("/healthz")

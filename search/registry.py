@@ -1,0 +1,47 @@
+"""The kinds of content the portal index holds. Each owning app registers its kinds in
+AppConfig.ready(); `search` imports none of them.
+
+A kind says which rows belong in the index right now (live, not expired) and how one row
+becomes an index document. Every document carries the fields the access rule filters on:
+`access_level` and `min_tier_id` (the rank is resolved at query time, so re-ranking
+tiers needs no reindex).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class IndexableKind:
+    name: str
+    model: type[models.Model]
+    # The rows that should be in the index now (published, not expired...).
+    indexable: Callable[[], models.QuerySet]
+    # {"title", "body", "tags", "products", "asset_type", "language", "url",
+    #  "published_at", "access_level", "min_tier_id"} for one row.
+    to_document: Callable[[models.Model], dict]
+
+
+_kinds: dict[str, IndexableKind] = {}
+
+
+def register_kind(kind: IndexableKind) -> None:
+    _kinds[kind.name] = kind
+
+
+def kinds() -> list[IndexableKind]:
+    return list(_kinds.values())
+
+
+def kind_named(name: str) -> IndexableKind:
+    return _kinds[name]
+
+
+def kind_for(instance) -> IndexableKind | None:
+    model = type(instance)
+    for kind in _kinds.values():
+        if issubclass(model, kind.model):
+            return kind
+    return None
