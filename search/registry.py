@@ -22,6 +22,8 @@ class IndexableKind:
     # {"title", "body", "tags", "products", "asset_type", "language", "url",
     #  "published_at", "access_level", "min_tier_id"} for one row.
     to_document: Callable[[models.Model], dict]
+    # Text fields the database fallback searches while Elasticsearch is down.
+    search_fields: tuple[str, ...] = ("title",)
 
 
 _kinds: dict[str, IndexableKind] = {}

@@ -47,6 +47,18 @@ class Audience:
             item.access_level, min_tier.rank if min_tier is not None else None
         )
 
+    def visible_tier_ids(self):
+        """Ids of the tiers whose "minimum tier" items this audience may see."""
+        from .models import Tier
+
+        if self.is_staff:
+            return list(Tier.objects.values_list("pk", flat=True))
+        if not self.is_partner:
+            return []
+        return list(
+            Tier.objects.filter(rank__lte=self.tier_rank).values_list("pk", flat=True)
+        )
+
     def q(self, prefix=""):
         """The same rule as a filter on a queryset of AccessControlled rows."""
         if self.is_staff:
