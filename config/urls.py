@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from learning.views import verify as learning_verify
 from partner_portal.partners.views import (
     InvitationAcceptView,
     application_apply,
@@ -17,6 +18,8 @@ from partner_portal.partners.views_company import (
     company_users,
     onboarding_agreement,
 )
+from partner_portal.resources.sitemaps import sitemap as resources_sitemap
+from search.views import search_page, search_suggest
 
 from .health import healthz
 
@@ -35,6 +38,11 @@ urlpatterns = [
     path("apply/", application_apply, name="application-apply"),
     path("apply/thanks/", application_thanks, name="application-thanks"),
     path("sales/", include("partner_portal.incentives.urls")),
+    path("resources/", include("partner_portal.resources.urls")),
+    path("sitemap.xml", resources_sitemap, name="sitemap"),
+    path("api/", include("partner_portal.api.urls")),
+    path("learning/", include("learning.urls")),
+    path("verify/<str:credential_id>", learning_verify, name="learning-verify"),
     path("company/", company_profile, name="company-profile"),
     path("company/users/", company_users, name="company-users"),
     path("company/users/<int:pk>/", company_user_update, name="company-user-update"),
@@ -43,6 +51,8 @@ urlpatterns = [
         onboarding_agreement,
         name="onboarding-agreement",
     ),
+    path("search/", search_page, name="search"),
+    path("search/suggest/", search_suggest, name="search-suggest"),
     path("", portal_home, name="portal-home"),
 ]
 

@@ -32,6 +32,8 @@ MAPPINGS = {
         "language": {"type": "keyword"},
         "url": {"type": "keyword", "index": False},
         "published_at": {"type": "date"},
+        # Items that expire by themselves leave search results on time.
+        "expires_at": {"type": "date"},
         "access_level": {"type": "keyword"},
         "min_tier_id": {"type": "integer"},
     },

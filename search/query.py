@@ -57,8 +57,19 @@ def audience_clauses(audience: Audience) -> list[dict]:
     return [{"bool": {"should": visible, "minimum_should_match": 1}}]
 
 
+NOT_EXPIRED = {
+    "bool": {
+        "should": [
+            {"bool": {"must_not": {"exists": {"field": "expires_at"}}}},
+            {"range": {"expires_at": {"gt": "now"}}},
+        ],
+        "minimum_should_match": 1,
+    }
+}
+
+
 def _filters(audience, filters):
-    clauses = audience_clauses(audience)
+    clauses = [*audience_clauses(audience), NOT_EXPIRED]
     for name, value in filters.items():
         if value:
             clauses.append({"term": {FILTERABLE[name]: value}})
@@ -170,7 +181,7 @@ def _search_database(audience, query, page, per_page, filters):
         matches = Q()
         for name in kind.search_fields:
             matches |= Q(**{f"{name}__icontains": query})
-        rows = kind.indexable().filter(audience.q()).filter(matches)
+        rows = kind.visible(kind.indexable(), audience).filter(matches)
         for instance in rows[:500]:
             document = {"kind": kind.name, "object_id": str(instance.pk)}
             document.update(kind.to_document(instance))
@@ -215,7 +226,7 @@ def suggest(*, audience: Audience, prefix: str, size: int = 8) -> list[str]:
                             }
                         }
                     ],
-                    "filter": audience_clauses(audience),
+                    "filter": [*audience_clauses(audience), NOT_EXPIRED],
                 }
             },
             size=size,

@@ -20,10 +20,15 @@ class IndexableKind:
     # The rows that should be in the index now (published, not expired...).
     indexable: Callable[[], models.QuerySet]
     # {"title", "body", "tags", "products", "asset_type", "language", "url",
-    #  "published_at", "access_level", "min_tier_id"} for one row.
+    #  "published_at", "expires_at", "access_level", "min_tier_id"} for one row.
     to_document: Callable[[models.Model], dict]
     # Text fields the database fallback searches while Elasticsearch is down.
     search_fields: tuple[str, ...] = ("title",)
+    # The rows an audience may see, for the database fallback; by default the access
+    # rule on the row's own level (a kind whose rows also depend on a parent overrides).
+    visible: Callable[[models.QuerySet, object], models.QuerySet] = (
+        lambda rows, audience: rows.filter(audience.q())
+    )
 
 
 _kinds: dict[str, IndexableKind] = {}

@@ -44,12 +44,17 @@ THIRD_PARTY_APPS = [
     "import_export",
     "django_tasks",
     "django_tasks_db",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "knox",
 ]
 LOCAL_APPS = [
     "partner_portal.partners",
     "partner_portal.incentives",
+    "partner_portal.resources",
     "search",
+    "partner_portal.api",
+    "learning",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -153,6 +158,9 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents and images carry an access level (partner_portal/resources/).
+WAGTAILDOCS_DOCUMENT_MODEL = "resources.PortalDocument"
+WAGTAILIMAGES_IMAGE_MODEL = "resources.PortalImage"
 # Avatars never come from a third-party service (no outside requests, no CDN).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
@@ -181,3 +189,48 @@ LOGGING = {
 
 # django-guardian: no anonymous user; object permissions go to staff only.
 GUARDIAN_ANONYMOUS_USER_NAME = None
+
+# REST API (partner_portal.api): hashed tokens, one set of conventions for all.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partner_portal.api.authentication.TokenAuthentication",
+        "partner_portal.api.authentication.PortalSessionAuthentication",
+    ],
+    # partner_portal.api.conventions.ApiViewMixin adds the API's own access rule and
+    # throttles; a view that forgets it still needs a signed-in user.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "partner_portal.api.conventions.StableCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_THROTTLE_TOKEN", default="600/min"),
+        "address": env("API_THROTTLE_ADDRESS", default="1200/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "partner_portal.api.conventions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+KNOX_TOKEN_MODEL = "api.APIToken"  # noqa: S105 (a model name, not a secret)
+# knox's own migrations would create a table for the token model we swap out; with none,
+# that table never exists (and never blocks the test runner's flush of users).
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CPLMS API",
+    "DESCRIPTION": "Partners, sales and events of the channel partner program.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "PREPROCESSING_HOOKS": ["partner_portal.api.schema.only_api_endpoints"],
+}
+# Webhooks: attempts per delivery and the first retry's delay (doubled each time).
+API_WEBHOOK_MAX_ATTEMPTS = env.int("API_WEBHOOK_MAX_ATTEMPTS", default=6)
+API_WEBHOOK_BACKOFF_SECONDS = env.float("API_WEBHOOK_BACKOFF_SECONDS", default=30.0)
+API_WEBHOOK_TIMEOUT_SECONDS = env.float("API_WEBHOOK_TIMEOUT_SECONDS", default=10.0)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -48,6 +49,32 @@ def page(browser, live_server, request):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Snapshot the migrated database for the serialized rollback below.
+
+    pytest-django only snapshots when the database is first set up, and in a full run
+    that is for an earlier, non-browser test, which leaves no snapshot; the database is
+    still as migrations left it here, because every earlier test rolled back.
+    """
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if not hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = (
+                    connection.creation.serialize_db_to_string()
+                )
+
+
+def pytest_collection_modifyitems(items):
+    """Live-server tests empty every table when they end; serialized rollback puts back
+    what the migrations created (tiers, Wagtail's root page and site...) before each."""
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True)
+            )
+
+
 @pytest.fixture
-def demo_data(migrated_data):
+def demo_data(transactional_db):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

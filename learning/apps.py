@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LearningConfig(AppConfig):
+    name = "learning"
+    label = "learning"
+    verbose_name = _("Learning")
+
+    def ready(self):
+        from wagtail.permissions import register_permission_policy
+
+        from partner_portal.partners.home import HomeCard, register_home_card
+        from partner_portal.partners.measures import (
+            CERTIFIED_USERS,
+            Measure,
+            register_measure,
+        )
+
+        from . import search_kinds
+        from .models import CertificationAward
+        from .permissions import AwardPermissionPolicy
+        from .selectors import compute_certified_users, learning_card
+
+        search_kinds.register()
+
+        register_permission_policy(
+            CertificationAward, AwardPermissionPolicy(CertificationAward)
+        )
+        register_measure(Measure(CERTIFIED_USERS, compute_certified_users))
+        register_home_card(
+            HomeCard(
+                order=40, template="learning/cards/learning.html", context=learning_card
+            )
+        )
+
+    def seed_demo(self, *, stdout):
+        """Load this app's part of the demo data set (see `manage.py seed_demo`)."""
+        from .demo import seed_learning
+
+        seed_learning(stdout=stdout)

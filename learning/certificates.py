@@ -1,0 +1,78 @@
+"""The certificate PDF of an award, with fonts that render Chinese names too."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from fpdf import FPDF
+
+from .models import CertificationAward
+
+# Noto Sans CJK covers Latin and CJK; fpdf2 embeds a subset of its OpenType outlines.
+CJK_FONT = Path(
+    getattr(
+        settings,
+        "LEARNING_CERTIFICATE_FONT",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    )
+)
+
+
+def certificate_pdf(award: CertificationAward) -> bytes:
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_title(_("Certificate"))
+    pdf.set_creator("CPLMS")
+    pdf.add_page()
+    if CJK_FONT.exists():
+        pdf.add_font(
+            "Noto", fname=str(CJK_FONT), collection_font_number=2
+        )  # 2: Simplified Chinese
+        family = "Noto"
+    else:  # pragma: no cover - only without fonts-noto-cjk
+        family = "Helvetica"
+    holder = award.user.get_full_name() or award.user.username
+    width = pdf.epw
+    pdf.set_font(family, size=30)
+    pdf.ln(20)
+    pdf.cell(width, 16, _("Certificate"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=14)
+    pdf.ln(6)
+    pdf.cell(
+        width, 10, _("This certifies that"), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font(family, size=26)
+    pdf.cell(width, 16, holder, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=14)
+    pdf.cell(width, 10, award.partner.name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.cell(
+        width,
+        10,
+        _("holds the certification"),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font(family, size=22)
+    pdf.cell(
+        width, 14, award.certification.name, align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font(family, size=12)
+    pdf.ln(8)
+    dates = _("Issued on %(issued)s, valid until %(expires)s.") % {
+        "issued": formats.date_format(award.issued_at),
+        "expires": formats.date_format(award.expires_at),
+    }
+    pdf.cell(width, 8, dates, align="C", new_x="LMARGIN", new_y="NEXT")
+    verify = f"{settings.PORTAL_BASE_URL.rstrip('/')}/verify/{award.credential_id}"
+    pdf.cell(
+        width,
+        8,
+        _("Verify this certificate at %(url)s") % {"url": verify},
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    return bytes(pdf.output())

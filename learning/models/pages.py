@@ -1,0 +1,258 @@
+"""Courses and lessons: Wagtail pages guarded by the access rule.
+
+A course is seen by the audiences its access level allows; a lesson additionally
+only when its course is. The quiz is part of the course page (its questions are a
+StreamField), and its routes (`quiz/`, `enrol/`) are served through the course's
+`serve()`, so the access rule guards them as well.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import (
+    FieldPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from modelcluster.fields import ParentalManyToManyField
+
+from partner_portal.partners.access import AccessControlledPage, audience_for
+
+from ..blocks import LessonBodyBlock, QuizBlock
+
+
+class CourseLevel(models.TextChoices):
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class CourseIndexPage(AccessControlledPage, Page):
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(AccessControlledPage.access_panels, heading=_("Access")),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["learning.CoursePage"]
+    template = "learning/course_index_page.html"
+
+    class Meta:
+        verbose_name = _("course index")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import courses_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = courses_for(
+            audience_for(request.user), self.get_children()
+        )
+        return context
+
+
+class CoursePage(AccessControlledPage, RoutablePageMixin, Page):
+    code = models.SlugField(
+        _("course code"),
+        max_length=40,
+        unique=True,
+        help_text=_("A short unique code, used by certifications and imports."),
+    )
+    summary = models.TextField(_("summary"))
+    objectives = RichTextField(_("learning objectives"), blank=True)
+    level = models.CharField(
+        _("level"),
+        max_length=20,
+        choices=CourseLevel.choices,
+        default=CourseLevel.BEGINNER,
+    )
+    product = models.ForeignKey(
+        "partners.Product",
+        verbose_name=_("product"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    estimated_minutes = models.PositiveIntegerField(
+        _("estimated duration in minutes"), default=30
+    )
+    prerequisites = ParentalManyToManyField(
+        "self",
+        verbose_name=_("prerequisites"),
+        symmetrical=False,
+        blank=True,
+        related_name="required_by",
+    )
+    passing_score = models.PositiveSmallIntegerField(
+        _("passing score (percent)"), default=80
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempt limit"),
+        default=3,
+        help_text=_("How many quiz attempts a learner has; 0 means no limit."),
+    )
+    cooldown_minutes = models.PositiveIntegerField(
+        _("cool-down in minutes"),
+        default=60,
+        help_text=_("How long a learner waits after a failed attempt."),
+    )
+    questions = StreamField(QuizBlock(), verbose_name=_("quiz questions"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("code"),
+        FieldPanel("summary"),
+        FieldPanel("objectives"),
+        FieldPanel("level"),
+        FieldPanel("product"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("prerequisites"),
+        MultiFieldPanel(AccessControlledPage.access_panels, heading=_("Access")),
+    ]
+    quiz_panels = [
+        FieldPanel("passing_score"),
+        FieldPanel("max_attempts"),
+        FieldPanel("cooldown_minutes"),
+        FieldPanel("questions"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(quiz_panels, heading=_("Quiz")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("objectives"),
+        index.FilterField("code"),
+    ]
+    parent_page_types = ["learning.CourseIndexPage"]
+    subpage_types = ["learning.LessonPage"]
+    template = "learning/course_page.html"
+
+    class Meta:
+        verbose_name = _("course")
+
+    def lessons(self):
+        return LessonPage.objects.child_of(self).live().specific()
+
+    @property
+    def has_quiz(self):
+        return len(self.questions) > 0
+
+    def question_blocks(self):
+        """The quiz questions by block id."""
+        return {block.id: block.value for block in self.questions}
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import course_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = self.lessons()
+        context["progress"] = course_progress(user=request.user, course=self)
+        return context
+
+    @path("")
+    def course(self, request):
+        return self.render(request)
+
+    @path("enrol/")
+    def enrol(self, request):
+        from ..services import enrolment_start
+
+        if request.method != "POST":
+            return redirect(self.url)
+        learner = _learner_or_404(request)
+        try:
+            enrolment = enrolment_start(user=learner, course=self)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.url)
+        lesson = enrolment.resume_lesson()
+        return redirect(lesson.url if lesson else self.url)
+
+    @path("quiz/")
+    def quiz(self, request):
+        from ..views import quiz_view
+
+        return quiz_view(request, self)
+
+
+def _learner_or_404(request):
+    """Only partner users enrol and take quizzes; staff preview the pages."""
+    audience = audience_for(request.user)
+    if not audience.is_partner:
+        raise Http404
+    return request.user
+
+
+class LessonPage(AccessControlledPage, Page):
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(AccessControlledPage.access_panels, heading=_("Access")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["learning.CoursePage"]
+    subpage_types = []
+    template = "learning/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    @property
+    def course(self):
+        return CoursePage.objects.get(pk=self.get_parent().pk)
+
+    def visible_to(self, audience):
+        # A lesson is never more visible than its course.
+        return audience.may_see(self) and self.course.visible_to(audience)
+
+    def serve(self, request, *args, **kwargs):
+        from ..services import lesson_complete, lesson_open
+
+        if not self.visible_to(audience_for(request.user)):
+            raise Http404
+        if request.method == "POST":
+            learner = _learner_or_404(request)
+            try:
+                next_lesson = lesson_complete(user=learner, lesson=self)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(self.url)
+            return redirect(next_lesson.url if next_lesson else self.course.url)
+        if audience_for(request.user).is_partner:
+            lesson_open(user=request.user, lesson=self)
+        return super(AccessControlledPage, self).serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import lesson_state
+
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.course
+        context.update(lesson_state(user=request.user, lesson=self))
+        return context

@@ -1,0 +1,38 @@
+"""The access rule applied to files used in lessons."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from wagtail.models import ReferenceIndex
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from partner_portal.partners.access import Audience
+
+from .models import LessonPage
+
+
+def lesson_file_visible_to(document, audience: Audience) -> bool:
+    """A file used in lessons is served only to those who may see one of them.
+
+    The document's own access level is checked by the resources app; this adds
+    the rule that a course's files are no more visible than the course. Wagtail's
+    reference index says which lessons use the document.
+    """
+    if audience.is_staff:
+        return True
+    references = ReferenceIndex.get_references_to(document).filter(
+        content_type=ContentType.objects.get_for_model(LessonPage)
+    )
+    lesson_ids = {int(pk) for pk in references.values_list("object_id", flat=True)}
+    if not lesson_ids:
+        return True
+    lessons = LessonPage.objects.live().filter(pk__in=lesson_ids).specific()
+    return any(lesson.visible_to(audience) for lesson in lessons)
+
+
+class AwardPermissionPolicy(ModelPermissionPolicy):
+    """Awards are earned or imported, never added or deleted by hand in the admin."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "delete"):
+            return False
+        return super().user_has_permission(user, action)

@@ -1,0 +1,134 @@
+"""Admin registration of the learning app: certifications, awards, reports."""
+
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as AdminMenuItem
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from partner_portal.partners.access import audience_for
+
+from . import views_admin
+from .models import Certification, CertificationAward
+from .permissions import lesson_file_visible_to
+
+
+@hooks.register("before_serve_document")
+def check_lesson_file_access(document, request):
+    """A file used only in courses the user may not see answers 404."""
+    if not lesson_file_visible_to(document, audience_for(request.user)):
+        raise Http404
+
+
+class CertificationViewSet(SnippetViewSet):
+    model = Certification
+    icon = "success"
+    menu_label = _("Certifications")
+    list_display = ["name", "code", "validity_months"]
+    search_fields = ["name", "code"]
+
+
+class AwardIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        may_change = self.permission_policy.user_has_permission(
+            self.request.user, "change"
+        )
+        if instance.revoked_on is None and may_change:
+            buttons.append(
+                AdminMenuItem(
+                    _("Revoke"),
+                    url=reverse("learning_awards:revoke", args=[instance.pk]),
+                    icon_name="cross",
+                    priority=50,
+                )
+            )
+        return buttons
+
+
+class CertificationAwardViewSet(ModelViewSet):
+    model = CertificationAward
+    icon = "tick-inverse"
+    menu_label = _("Certification awards")
+    url_prefix = "learning/awards"
+    name = "learning_awards"
+    add_to_admin_menu = False
+    list_display = [
+        "credential_id",
+        "user",
+        "partner",
+        "certification",
+        "issued_at",
+        "expires_at",
+        "revoked_on",
+    ]
+    list_filter = ["certification", "source"]
+    search_fields = ["credential_id", "user__email", "partner__name"]
+    inspect_view_enabled = True
+    index_view_class = AwardIndexView
+    # Staff correct the revocation reason; revoking itself is its own view.
+    form_fields = ["revoked_reason"]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/revoke/", views_admin.award_revoke_view, name="revoke"),
+        ]
+
+
+class LearningGroup(ViewSetGroup):
+    menu_label = _("Learning")
+    menu_icon = "folder-open-inverse"
+    items = (CertificationViewSet, CertificationAwardViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_learning_viewsets():
+    return LearningGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_learning_admin_urls():
+    return [
+        path(
+            "learning/import-awards/",
+            views_admin.awards_import_view,
+            name="learning_awards_import",
+        ),
+        path("learning/reports/", views_admin.reports_view, name="learning_reports"),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_reports_menu_item")
+def register_learning_reports_menu_item():
+    return PermissionMenuItem(
+        _("Learning"),
+        reverse("learning_reports"),
+        icon_name="table",
+        permission="learning.view_certificationaward",
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def register_awards_import_menu_item():
+    return PermissionMenuItem(
+        _("Import certification awards"),
+        reverse("learning_awards_import"),
+        icon_name="upload",
+        permission="learning.add_certificationaward",
+    )

@@ -1,0 +1,1 @@
+"""Signed webhook notifications: an event registry, signing, delivery with retries."""

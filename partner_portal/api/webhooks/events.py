@@ -1,0 +1,70 @@
+"""The events outside systems may subscribe to; other apps add theirs here.
+
+    from partner_portal.api.webhooks.events import register_event
+    register_event("certification.awarded", _("A user was awarded a certification."))
+
+`emit()` records one delivery per active subscription and hands them to the worker
+once the surrounding transaction commits, so a rolled-back change sends nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ..models import WebhookDelivery, WebhookSubscription
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    description: str
+
+
+_EVENTS: dict[str, Event] = {}
+
+
+def register_event(name: str, description: str) -> Event:
+    event = Event(name=name, description=description)
+    _EVENTS[name] = event
+    return event
+
+
+def registered_events() -> list[Event]:
+    return sorted(_EVENTS.values(), key=lambda event: event.name)
+
+
+def event_choices() -> list[tuple[str, str]]:
+    return [(event.name, event.name) for event in registered_events()]
+
+
+register_event("partner.created", _("A partner was created."))
+register_event(
+    "partner.stage_changed", _("A partner moved to another lifecycle stage.")
+)
+register_event("partner.tier_changed", _("A partner moved to another tier."))
+
+
+def emit(name: str, data: dict) -> list[WebhookDelivery]:
+    """Queue `name` with `data` for every active subscription to it."""
+    if name not in _EVENTS:
+        raise ValueError(f"Unknown webhook event {name!r}; register it first.")
+    subscriptions = [
+        subscription
+        for subscription in WebhookSubscription.objects.filter(is_active=True)
+        if name in subscription.events
+    ]
+    deliveries = [
+        WebhookDelivery.objects.create(
+            subscription=subscription, event=name, payload=data
+        )
+        for subscription in subscriptions
+    ]
+    if deliveries:
+        from .tasks import deliver_webhook
+
+        ids = [delivery.pk for delivery in deliveries]
+        transaction.on_commit(
+            lambda: [deliver_webhook.enqueue(delivery_id=pk) for pk in ids]
+        )
+    return deliveries

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResourcesConfig(AppConfig):
+    name = "partner_portal.resources"
+    label = "resources"
+    verbose_name = _("Resources")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from partner_portal.partners.home import HomeCard, register_home_card
+
+        from . import search_kinds, signal_handlers
+        from .selectors import announcements_card
+
+        signal_handlers.connect()
+        search_kinds.register()
+        register_home_card(
+            HomeCard(
+                order=30,
+                template="resources/cards/announcements.html",
+                context=announcements_card,
+            )
+        )
+
+    def seed_demo(self, *, stdout):
+        """Load this app's part of the demo data set (see `manage.py seed_demo`)."""
+        from .demo import seed_resources
+
+        seed_resources(stdout=stdout)

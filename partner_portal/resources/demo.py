@@ -1,0 +1,214 @@
+"""The resources part of the demo data set: a library, a policy, an announcement."""
+
+import io
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from wagtail.models import Site
+
+from PIL import Image as PILImage
+
+from partner_portal.partners.models import AccessLevel, Product, Tier
+
+from .models import (
+    AnnouncementPage,
+    AssetPage,
+    PolicyPage,
+    PortalDocument,
+    PortalImage,
+    ResourceLibraryPage,
+)
+
+LIBRARY_SLUG = "library"
+# (slug, title, asset type, access level, minimum tier, language, products, tags)
+ASSETS = [
+    (
+        "edge-gateway-brochure",
+        "Edge Gateway brochure",
+        "brochure",
+        "public",
+        None,
+        "en",
+        ["Edge Gateway"],
+        ["overview"],
+    ),
+    (
+        "cloud-backup-datasheet",
+        "Cloud Backup datasheet",
+        "datasheet",
+        "partner",
+        None,
+        "en",
+        ["Cloud Backup"],
+        ["technical"],
+    ),
+    (
+        "zero-trust-pitch-deck",
+        "Zero Trust pitch deck",
+        "presentation",
+        "tier",
+        "silver",
+        "en",
+        ["Zero Trust Access"],
+        ["sales"],
+    ),
+    (
+        "edge-gateway-price-list",
+        "Edge Gateway price list",
+        "price_list",
+        "tier",
+        "gold",
+        "en",
+        ["Edge Gateway"],
+        ["pricing"],
+    ),
+    (
+        "platinum-playbook",
+        "Strategic partner playbook",
+        "playbook",
+        "tier",
+        "platinum",
+        "en",
+        ["Edge Gateway", "Cloud Backup"],
+        ["sales"],
+    ),
+    (
+        "cloud-backup-case-study-zh",
+        "云备份客户案例",
+        "case_study",
+        "partner",
+        None,
+        "zh-hans",
+        ["Cloud Backup"],
+        ["customer"],
+    ),
+    (
+        "internal-battlecard",
+        "Internal competitive battlecard",
+        "playbook",
+        "staff",
+        None,
+        "en",
+        ["Zero Trust Access"],
+        ["internal"],
+    ),
+]
+
+
+def demo_pdf(text: str) -> bytes:
+    """A minimal, valid one-page PDF showing `text`."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+def demo_png(color=(30, 90, 160)) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (400, 300), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _stored(folder, filename, content):
+    """The storage name of a demo file, written once: seeding again (each test
+    database does) reuses the file instead of adding a copy."""
+    name = f"{folder}/demo/{filename}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    return name
+
+
+def _access(level, tier_code):
+    return {
+        "access_level": level,
+        "min_tier": Tier.objects.get(code=tier_code) if tier_code else None,
+    }
+
+
+@transaction.atomic
+def seed_resources(*, stdout):
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return
+    root = site.root_page
+    library = (
+        ResourceLibraryPage.objects.child_of(root).filter(slug=LIBRARY_SLUG).first()
+    )
+    if library is None:
+        library = ResourceLibraryPage(
+            title="Resource library",
+            slug=LIBRARY_SLUG,
+            access_level=AccessLevel.PUBLIC,
+            intro="<p>Sales and marketing material for our partners.</p>",
+        )
+        root.add_child(instance=library)
+        library.save_revision().publish()
+    for slug, title, kind, level, tier_code, language, products, tags in ASSETS:
+        if AssetPage.objects.child_of(library).filter(slug=slug).exists():
+            continue
+        access = _access(level, tier_code)
+        document = PortalDocument(title=title, **access)
+        document.file.name = _stored("documents", f"{slug}.pdf", demo_pdf(title))
+        document.save()
+        thumbnail = PortalImage(title=title, width=400, height=300, **access)
+        thumbnail.file.name = _stored("original_images", f"{slug}.png", demo_png())
+        thumbnail.save()
+        asset = AssetPage(
+            title=title,
+            slug=slug,
+            asset_type=kind,
+            language=language,
+            summary=f"{title}: ready to share with your customers.",
+            document=document,
+            thumbnail=thumbnail,
+            **access,
+        )
+        library.add_child(instance=asset)
+        asset.products.set(Product.objects.filter(name__in=products))
+        asset.tags.set(tags)
+        asset.save_revision().publish()
+    if not PolicyPage.objects.child_of(root).filter(slug="code-of-conduct").exists():
+        policy = PolicyPage(
+            title="Partner code of conduct",
+            slug="code-of-conduct",
+            policy_type="code_of_conduct",
+            body="<p>Partners act honestly, protect customer data and comply "
+            "with export rules.</p>",
+            requires_acknowledgement=True,
+            access_level=AccessLevel.PARTNER,
+        )
+        root.add_child(instance=policy)
+        policy.save_revision().publish()
+    if not AnnouncementPage.objects.child_of(library).exists():
+        announcement = AnnouncementPage(
+            title="New Edge Gateway price list",
+            slug="new-edge-gateway-price-list",
+            summary="Gold partners can download the new price list now.",
+            body="<p>The new price list is in the resource library.</p>",
+            access_level=AccessLevel.PARTNER,
+        )
+        library.add_child(instance=announcement)
+        announcement.save_revision().publish()
+    stdout.write("Resources: library, assets, a policy and an announcement.")

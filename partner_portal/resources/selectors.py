@@ -1,0 +1,292 @@
+"""Reads of the content hub. Every list is filtered by `Audience.q()` in the query."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from partner_portal.partners.access import Audience, audience_for
+from partner_portal.partners.models import AccessLevel, Product, User
+from partner_portal.partners.models.core import AUDIENCE_STAGES
+
+from .models import (
+    AnnouncementPage,
+    AnnouncementRead,
+    AssetLanguage,
+    AssetPage,
+    AssetTag,
+    AssetType,
+    PolicyAcknowledgement,
+    PolicyPage,
+)
+
+PAGE_SIZE = 12
+SORTS = {
+    "newest": _("Newest"),
+    "downloads": _("Most downloaded"),
+    "title": _("Title"),
+}
+FACETS = ("type", "product", "language", "tag")
+
+
+def visible_assets(*, audience: Audience, library=None, at=None):
+    """Live, current assets the audience may see, optionally below one library."""
+    assets = AssetPage.objects.live().available(at).filter(audience.q())
+    if library is not None:
+        assets = assets.child_of(library)
+    return assets
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    label: str
+    values: list[FacetValue]
+    selected: str
+
+
+FACET_LABELS = {
+    "type": _("Asset type"),
+    "product": _("Product"),
+    "language": _("Language"),
+    "tag": _("Tag"),
+}
+
+
+@dataclass
+class Browse:
+    page: object
+    facets: list[FacetGroup]
+    sort: str
+    sorts: dict
+    total: int
+    selected: dict
+    query_string: str
+
+
+def _selected(request) -> dict[str, str]:
+    return {name: request.GET.get(name, "").strip() for name in FACETS}
+
+
+def _apply(assets, selected):
+    if selected["type"]:
+        assets = assets.filter(asset_type=selected["type"])
+    if selected["product"].isdigit():
+        assets = assets.filter(products__id=int(selected["product"]))
+    if selected["language"]:
+        assets = assets.filter(language=selected["language"])
+    if selected["tag"]:
+        assets = assets.filter(tags__slug=selected["tag"])
+    return assets
+
+
+def _facets(assets, selected) -> dict[str, list[FacetValue]]:
+    """Counts of each facet value among the filtered, visible assets."""
+    ids = assets.values("pk")
+    types = dict(AssetType.choices)
+    languages = dict(AssetLanguage.choices)
+    rows = (
+        AssetPage.objects.filter(pk__in=ids)
+        .values("asset_type")
+        .annotate(n=Count("pk"))
+        .order_by("asset_type")
+    )
+    facets = {
+        "type": [
+            FacetValue(
+                r["asset_type"],
+                types.get(r["asset_type"], r["asset_type"]),
+                r["n"],
+                r["asset_type"] == selected["type"],
+            )
+            for r in rows
+        ]
+    }
+    rows = (
+        AssetPage.objects.filter(pk__in=ids)
+        .values("language")
+        .annotate(n=Count("pk"))
+        .order_by("language")
+    )
+    facets["language"] = [
+        FacetValue(
+            r["language"],
+            languages.get(r["language"], r["language"]),
+            r["n"],
+            r["language"] == selected["language"],
+        )
+        for r in rows
+    ]
+    products = (
+        Product.objects.filter(assetpage__in=ids)
+        .annotate(n=Count("assetpage", distinct=True))
+        .order_by("name")
+    )
+    facets["product"] = [
+        FacetValue(str(p.pk), p.name, p.n, str(p.pk) == selected["product"])
+        for p in products
+    ]
+    tags = (
+        AssetTag.objects.filter(content_object__in=ids)
+        .values("tag__slug", "tag__name")
+        .annotate(n=Count("content_object", distinct=True))
+        .order_by("tag__name")
+    )
+    facets["tag"] = [
+        FacetValue(
+            t["tag__slug"], t["tag__name"], t["n"], t["tag__slug"] == selected["tag"]
+        )
+        for t in tags
+    ]
+    return facets
+
+
+def library_browse(*, library, request) -> Browse:
+    """The library page: filtered, counted, sorted and paginated for the user."""
+    audience = audience_for(request.user)
+    selected = _selected(request)
+    assets = _apply(visible_assets(audience=audience, library=library), selected)
+    sort = request.GET.get("sort", "newest")
+    if sort not in SORTS:
+        sort = "newest"
+    listing = assets.with_published_date().annotate(
+        download_total=Count("downloads", distinct=True)
+    )
+    if sort == "downloads":
+        listing = listing.order_by("-download_total", "-published_on", "pk")
+    elif sort == "title":
+        listing = listing.order_by("title", "pk")
+    else:
+        listing = listing.order_by("-published_on", "pk")
+    listing = listing.select_related("thumbnail").distinct()
+    paginator = Paginator(listing, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Browse(
+        page=page,
+        facets=[
+            FacetGroup(name, FACET_LABELS[name], values, selected[name])
+            for name, values in _facets(assets, selected).items()
+        ],
+        sort=sort,
+        sorts=SORTS,
+        total=paginator.count,
+        selected=selected,
+        query_string=query.urlencode(),
+    )
+
+
+def visible_announcements(*, audience: Audience):
+    return AnnouncementPage.objects.live().filter(audience.q())
+
+
+def announcements_card(request) -> dict | None:
+    """The partner home card: the latest announcements the user may see."""
+    audience = audience_for(request.user)
+    announcements = visible_announcements(audience=audience).order_by(
+        "-first_published_at"
+    )
+    if request.user.is_authenticated:
+        announcements = announcements.annotate(
+            is_read=Exists(
+                AnnouncementRead.objects.filter(
+                    user=request.user, announcement=OuterRef("pk")
+                )
+            )
+        )
+    announcements = list(announcements[:5])
+    if not announcements:
+        return None
+    return {"announcements": announcements}
+
+
+def pending_policies(user):
+    """Policies whose current version the partner user has yet to acknowledge."""
+    audience = audience_for(user)
+    if not audience.is_partner or audience.is_staff:
+        return PolicyPage.objects.none()
+    return (
+        PolicyPage.objects.live()
+        .filter(audience.q(), requires_acknowledgement=True)
+        .exclude(
+            Exists(
+                PolicyAcknowledgement.objects.filter(
+                    user=user,
+                    policy=OuterRef("pk"),
+                    revision=OuterRef("live_revision"),
+                )
+            )
+        )
+        .order_by("title")
+    )
+
+
+def policy_audience_users(policy: PolicyPage):
+    """The partner users whose audience includes `policy` right now."""
+    users = User.objects.filter(
+        is_active=True,
+        is_staff=False,
+        membership__partner__stage__in=AUDIENCE_STAGES,
+    )
+    if policy.access_level == AccessLevel.TIER:
+        users = users.filter(membership__partner__tier__rank__gte=policy.min_tier.rank)
+    elif policy.access_level == AccessLevel.STAFF:
+        users = users.none()
+    return users
+
+
+def policy_coverage(policy: PolicyPage) -> list[dict]:
+    """For each published version: how many of the current audience acknowledged."""
+    audience = policy_audience_users(policy)
+    size = audience.count()
+    versions = (
+        policy.revisions.filter(
+            pk__in=PolicyAcknowledgement.objects.filter(policy=policy).values(
+                "revision"
+            )
+        )
+        | policy.revisions.filter(pk=policy.live_revision_id)
+    ).order_by("-created_at")
+    coverage = []
+    for revision in versions.distinct():
+        acknowledged = (
+            PolicyAcknowledgement.objects.filter(revision=revision)
+            .filter(user__in=audience)
+            .count()
+        )
+        coverage.append(
+            {
+                "revision": revision,
+                "is_current": revision.pk == policy.live_revision_id,
+                "acknowledged": acknowledged,
+                "audience": size,
+                "missing": size - acknowledged,
+            }
+        )
+    return coverage
+
+
+def policy_missing_users(policy: PolicyPage):
+    """Users in the audience who have not acknowledged the current version."""
+    return (
+        policy_audience_users(policy)
+        .exclude(
+            Exists(
+                PolicyAcknowledgement.objects.filter(
+                    user=OuterRef("pk"), revision_id=policy.live_revision_id
+                )
+            )
+        )
+        .select_related("membership__partner")
+        .order_by("membership__partner__name", "username")
+    )

@@ -1,0 +1,41 @@
+from django import template
+from django.urls import reverse
+
+from ..selectors import pending_policies
+
+register = template.Library()
+
+
+@register.simple_tag
+def portal_image_url(image, filter_spec="fill-400x300"):
+    """The permission-checked URL of an image rendition (never a media URL)."""
+    if image is None:
+        return ""
+    return reverse("resources-image", args=(image.pk, filter_spec))
+
+
+@register.inclusion_tag("resources/policy_banner.html", takes_context=True)
+def policy_banner(context):
+    """The banner asking a partner user to acknowledge policies; one query."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.is_staff:
+        return {"policies": []}
+    return {"request": request, "policies": list(pending_policies(user))}
+
+
+@register.simple_tag(takes_context=True)
+def resource_library_url(context):
+    """The URL of the first live resource library, for the site navigation."""
+    from partner_portal.partners.access import audience_for
+
+    from ..models import ResourceLibraryPage
+
+    request = context.get("request")
+    audience = audience_for(getattr(request, "user", None))
+    library = (
+        ResourceLibraryPage.objects.live().filter(audience.q()).order_by("path").first()
+    )
+    if library is None:
+        return ""
+    return library.get_url(request=request) or ""

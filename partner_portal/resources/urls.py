@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+from .feeds import PublicAnnouncementsFeed
+
+urlpatterns = [
+    path(
+        "images/<int:image_id>/<str:filter_spec>/",
+        views.serve_image,
+        name="resources-image",
+    ),
+    path(
+        "announcements/feed/",
+        PublicAnnouncementsFeed(),
+        name="resources-announcements-feed",
+    ),
+    path("policies/pending/", views.policies_pending, name="policies-pending"),
+    path(
+        "policies/<int:policy_id>/acknowledge/",
+        views.acknowledge_policy,
+        name="policy-acknowledge",
+    ),
+]

@@ -1,0 +1,137 @@
+"""Portal views: permission-checked images, policy acknowledgement, staff reports."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wagtail.images import get_image_model
+from wagtail.images.exceptions import InvalidFilterSpecError
+
+from partner_portal.partners.access import audience_for
+
+from .models import PolicyPage
+from .permissions import image_visible_to, not_found
+from .selectors import pending_policies, policy_coverage, policy_missing_users
+from .services import policy_acknowledge
+
+# Only these renditions can be asked for, so a visitor cannot make the server
+# generate arbitrary sizes.
+IMAGE_FILTERS = frozenset({"fill-400x300", "max-800x800", "max-1600x1600"})
+
+
+def serve_image(request, image_id, filter_spec):
+    """An image rendition, after the access rule; a hidden image answers 404."""
+    if filter_spec not in IMAGE_FILTERS:
+        raise Http404
+    image = get_object_or_404(get_image_model(), pk=image_id)
+    if not image_visible_to(image, request.user):
+        return not_found()
+    try:
+        rendition = image.get_rendition(filter_spec)
+    except (InvalidFilterSpecError, OSError):
+        raise Http404 from None
+    rendition.file.open("rb")
+    response = FileResponse(rendition.file, content_type=_content_type(rendition))
+    # Restricted images must not sit in shared caches.
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _content_type(rendition):
+    extension = rendition.file.name.rsplit(".", 1)[-1].lower()
+    return {
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "png": "image/png",
+        "gif": "image/gif",
+        "webp": "image/webp",
+        "avif": "image/avif",
+    }.get(extension, "application/octet-stream")
+
+
+@login_required
+@require_POST
+def acknowledge_policy(request, policy_id):
+    policy = get_object_or_404(PolicyPage.objects.live(), pk=policy_id)
+    if not policy.visible_to(audience_for(request.user)):
+        raise Http404
+    policy_acknowledge(policy=policy, user=request.user)
+    return redirect(policy.url or "portal-home")
+
+
+@login_required
+def policies_pending(request):
+    return TemplateResponse(
+        request,
+        "resources/policies_pending.html",
+        {"policies": list(pending_policies(request.user))},
+    )
+
+
+def _staff_policy(request, policy_id):
+    if not request.user.has_perm("resources.view_policyacknowledgement"):
+        raise PermissionDenied
+    return get_object_or_404(PolicyPage, pk=policy_id)
+
+
+def policy_coverage_index(request):
+    """Admin: every policy that requires acknowledgement, with its coverage."""
+    if not request.user.has_perm("resources.view_policyacknowledgement"):
+        raise PermissionDenied
+    policies = PolicyPage.objects.filter(requires_acknowledgement=True).order_by(
+        "title"
+    )
+    return TemplateResponse(
+        request,
+        "resources/admin/policy_coverage_index.html",
+        {
+            "rows": [
+                {"policy": policy, "coverage": policy_coverage(policy)[:1]}
+                for policy in policies
+            ]
+        },
+    )
+
+
+def policy_coverage_view(request, policy_id):
+    """Admin: acknowledgement coverage of each published version of a policy."""
+    policy = _staff_policy(request, policy_id)
+    return TemplateResponse(
+        request,
+        "resources/admin/policy_coverage.html",
+        {"policy": policy, "coverage": policy_coverage(policy)},
+    )
+
+
+def policy_missing_csv(request, policy_id):
+    """Admin: CSV of the partner users yet to acknowledge the current version."""
+    policy = _staff_policy(request, policy_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="policy-{policy.pk}-not-acknowledged.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("Partner"), _("Username"), _("Email"), _("Name")])
+    for user in policy_missing_users(policy):
+        writer.writerow(
+            [
+                _csv_safe(user.membership.partner.name),
+                _csv_safe(user.username),
+                _csv_safe(user.email),
+                _csv_safe(user.get_full_name()),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with these runs as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,111 @@
+"""The access rule on courses, lessons, quizzes and lesson files, for every tier."""
+
+from django.core.files.base import ContentFile
+
+from wagtail.documents import get_document_model
+
+import pytest
+
+from learning.models import LessonPage
+from partner_portal.partners.models import AccessLevel
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+TIERS = ["registered", "silver", "gold", "platinum"]
+
+
+@pytest.fixture
+def tier_courses(make_course):
+    """One course per tier; every title, lesson and file carries a marker word."""
+    courses = {}
+    for code in TIERS:
+        marker = f"marker{code}xyzzy"
+        course = make_course(
+            code=f"course-{code}",
+            access_level=AccessLevel.TIER,
+            min_tier=code,
+            title=f"Course {marker}",
+            lessons=(f"Lesson {marker}",),
+        )
+        document = get_document_model().objects.create(
+            title=f"Handout {marker}",
+            file=ContentFile(f"file {marker}".encode(), name=f"handout-{code}.txt"),
+            access_level=AccessLevel.PARTNER,
+        )
+        lesson = course.lessons().first()
+        lesson.body = [
+            {"type": "document", "value": {"document": document.pk, "description": ""}}
+        ]
+        lesson.save_revision().publish()
+        courses[code] = (course, LessonPage.objects.get(pk=lesson.pk), document, marker)
+    return courses
+
+
+def _urls(course, lesson, document):
+    return {
+        "course": course.url,
+        "lesson": lesson.url,
+        "quiz": f"{course.url}quiz/",
+        "file": document.url,
+    }
+
+
+@pytest.mark.parametrize("user_tier", TIERS)
+def test_each_tier_sees_its_courses_and_none_above(
+    client, partner_user_at, tier_courses, user_tier
+):
+    client.force_login(partner_user_at(user_tier))
+    rank = TIERS.index(user_tier)
+    for course_tier, (course, lesson, document, marker) in tier_courses.items():
+        allowed = TIERS.index(course_tier) <= rank
+        for kind, url in _urls(course, lesson, document).items():
+            response = client.get(url)
+            body = b"".join(response) if kind == "file" else response.content
+            if allowed:
+                assert response.status_code == 200, (kind, course_tier)
+                assert marker.encode() in body, (kind, course_tier)
+            else:
+                assert response.status_code == 404, (kind, course_tier)
+                assert marker.encode() not in body, (kind, course_tier)
+
+
+def test_anonymous_visitors_and_suspended_partners_see_nothing(
+    client, partner_user_at, tier_courses
+):
+    course, lesson, document, marker = tier_courses["registered"]
+    for user in (None, partner_user_at("platinum", stage="suspended")):
+        client.logout()
+        if user:
+            client.force_login(user)
+        for url in _urls(course, lesson, document).values():
+            response = client.get(url)
+            assert response.status_code == 404
+            assert marker.encode() not in response.content
+
+
+def test_a_lesson_open_to_all_partners_is_hidden_with_its_gold_course(
+    client, partner_user_at, tier_courses
+):
+    _course, lesson, _document, _marker = tier_courses["gold"]
+    assert lesson.access_level == AccessLevel.PARTNER
+    client.force_login(partner_user_at("silver"))
+    assert client.get(lesson.url).status_code == 404
+
+
+def test_the_course_list_shows_only_what_the_tier_may_see(
+    client, partner_user_at, tier_courses, course_index
+):
+    client.force_login(partner_user_at("silver"))
+    content = client.get(course_index.url).content.decode()
+    assert "markerregisteredxyzzy" in content and "markersilverxyzzy" in content
+    assert "markergoldxyzzy" not in content and "markerplatinumxyzzy" not in content
+
+
+def test_staff_preview_every_course_but_take_no_quiz(client, tier_courses):
+    client.force_login(StaffFactory())
+    course, _lesson, _document, _marker = tier_courses["platinum"]
+    assert client.get(course.url).status_code == 200
+    response = client.get(f"{course.url}quiz/")
+    assert b"Only partner users take quizzes" in response.content
+    assert client.post(f"{course.url}enrol/").status_code == 404

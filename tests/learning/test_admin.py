@@ -1,0 +1,152 @@
+import io
+from datetime import date
+
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+import pytest
+from openpyxl import load_workbook
+
+from learning.models import CertificationAward
+from learning.services import award_create
+from tests.factories import MembershipFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_with(*codenames):
+    user = StaffFactory()
+    user.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        *Permission.objects.filter(
+            content_type__app_label="learning", codename__in=codenames
+        ),
+    )
+    return user
+
+
+@pytest.fixture
+def award(make_course, make_certification):
+    certification = make_certification("sec", [make_course("sec-101")])
+    return award_create(
+        user=MembershipFactory(user__email="ana@example.com").user,
+        certification=certification,
+        issued_at=date(2025, 1, 1),
+        expires_at=date(2030, 1, 1),
+    )
+
+
+def test_staff_revoke_an_award_with_a_reason(client, award):
+    url = f"/admin/learning/awards/{award.pk}/revoke/"
+    client.force_login(staff_with("view_certificationaward"))
+    assert client.get(url).status_code == 302  # no change permission
+    client.force_login(
+        staff_with("view_certificationaward", "change_certificationaward")
+    )
+    listing = client.get("/admin/learning/awards/").content.decode()
+    assert url in listing
+    assert client.post(url, {"reason": ""}).status_code == 200
+    award.refresh_from_db()
+    assert award.revoked_on is None
+    client.post(url, {"reason": "Exam taken by someone else"})
+    award.refresh_from_db()
+    assert award.revoked_on is not None
+    assert award.revoked_reason == "Exam taken by someone else"
+
+
+def _upload(text):
+    return SimpleUploadedFile("awards.csv", text.encode(), content_type="text/csv")
+
+
+def test_admin_import_dry_run_then_confirm(client, award):
+    MembershipFactory(user__email="bo@example.com")
+    client.force_login(staff_with("add_certificationaward"))
+    url = "/admin/learning/import-awards/"
+    good = (
+        "email,certification_code,issued_at,expires_at,credential_id\n"
+        "bo@example.com,sec,2024-01-01,2026-01-01,LEGACY-000042\n"
+    )
+    response = client.post(url, {"file": _upload(good)}, follow=True)
+    assert b"Dry run: 1 new awards" in response.content
+    assert CertificationAward.objects.count() == 1
+    token = response.context["held"].token
+    client.post(url, {"token": token, "confirm": "1"})
+    assert CertificationAward.objects.filter(credential_id="LEGACY-000042").exists()
+
+
+def test_admin_import_with_a_bad_row_writes_nothing(client, award):
+    client.force_login(staff_with("add_certificationaward"))
+    url = "/admin/learning/import-awards/"
+    bad = (
+        "email,certification_code,issued_at,expires_at,credential_id\n"
+        "ana@example.com,sec,2024-01-01,2026-01-01,\n"
+        "nobody@example.com,sec,2024-01-01,2026-01-01,\n"
+    )
+    response = client.post(url, {"file": _upload(bad)}, follow=True)
+    assert b"No user has this email address." in response.content
+    assert b"Import these awards" not in response.content
+    assert CertificationAward.objects.count() == 1
+
+
+def test_reports_export_csv_and_xlsx(client, award):
+    client.force_login(staff_with("view_certificationaward"))
+    page = client.get("/admin/learning/reports/?days=3650")
+    assert page.status_code == 200
+    assert award.partner.name.encode() in page.content
+    csv = client.get(
+        "/admin/learning/reports/?report=certified-users&export=csv"
+    ).content.decode("utf-8-sig")
+    assert csv.splitlines()[1] == f"{award.partner.name},1"
+    xlsx = client.get("/admin/learning/reports/?report=expiring&export=xlsx&days=3650")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["C2"].value == "Certified sec"
+    client.force_login(staff_with())
+    assert client.get("/admin/learning/reports/").status_code == 302
+
+
+def test_editors_can_open_the_course_and_lesson_forms(client, make_course):
+    from learning.models import CoursePage, LessonPage
+
+    course = make_course("edit-101")
+    client.force_login(StaffFactory(is_superuser=True))
+    edit = client.get(f"/admin/pages/{course.pk}/edit/")
+    assert edit.status_code == 200
+    assert b"Quiz" in edit.content and b"Which port?" in edit.content
+    add = client.get(f"/admin/pages/add/learning/lessonpage/{course.pk}/")
+    assert add.status_code == 200
+    assert CoursePage.allowed_subpage_models() == [LessonPage]
+
+
+def test_completion_pass_rate_and_hardest_question_reports(
+    client, partner_user_at, make_course
+):
+    from learning.services import lesson_complete, quiz_attempt_start
+    from learning.services import quiz_attempt_submit as submit
+
+    from .conftest import right_answers
+
+    course = make_course(max_attempts=0, cooldown_minutes=0)
+    user, idle = partner_user_at("gold"), partner_user_at("gold")
+    quiz_attempt_start(user=idle, course=course)  # enrolled, never finishes
+    answers = right_answers(course)
+    submit(
+        attempt=quiz_attempt_start(user=user, course=course),
+        answers={**answers, "q-multi": [0]},
+    )
+    submit(attempt=quiz_attempt_start(user=user, course=course), answers=answers)
+    for lesson in course.lessons():
+        lesson_complete(user=user, lesson=lesson)
+    client.force_login(staff_with("view_certificationaward"))
+    tables = {
+        t[0]: t[3] for t in client.get("/admin/learning/reports/").context["tables"]
+    }
+    assert tables["completion-course"] == [[course.title, 2, 1, 50]]
+    assert tables["completion-tier"] == [["Gold", 2, 1, 50]]
+    assert tables["quiz-pass-rates"] == [[course.title, 2, 1, 50]]
+    assert tables["hardest-questions"][0] == [
+        course.title,
+        "Which are protocols?",
+        2,
+        1,
+        50,
+    ]

@@ -1,0 +1,93 @@
+from io import StringIO
+
+from django.core.management import CommandError, call_command
+
+import pytest
+
+from learning.models import CertificationAward
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "email,certification_code,issued_at,expires_at,credential_id\n"
+
+
+@pytest.fixture
+def setup(make_course, make_certification):
+    make_certification("sec", [make_course("sec-101")])
+    MembershipFactory(user__email="ana@example.com")
+    MembershipFactory(user__email="bo@example.com")
+
+
+def _write(tmp_path, text, name="awards.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_good_file_imports_every_award(tmp_path, setup):
+    path = _write(
+        tmp_path,
+        HEADER
+        + "ANA@example.com,sec,2024-01-01,2026-01-01,OLD-SYSTEM-0001\n"
+        + "bo@example.com,sec,2025-02-01,2027-02-01,\n",
+    )
+    out = StringIO()
+    call_command(
+        "import_certifications", path, "--dry-run", stdout=out, stderr=StringIO()
+    )
+    assert "Dry run" in out.getvalue()
+    assert not CertificationAward.objects.exists()
+    call_command("import_certifications", path, stdout=StringIO(), stderr=StringIO())
+    awards = CertificationAward.objects.order_by("issued_at")
+    assert [a.user.email for a in awards] == ["ana@example.com", "bo@example.com"]
+    assert awards[0].credential_id == "OLD-SYSTEM-0001"
+    assert awards[1].credential_id and awards[0].source == "imported"
+    # The row with a credential id is recognised when the file comes again.
+    again = _write(
+        tmp_path,
+        HEADER + "ana@example.com,sec,2024-01-01,2026-01-01,OLD-SYSTEM-0001\n",
+        name="again.csv",
+    )
+    out = StringIO()
+    call_command("import_certifications", again, stdout=out, stderr=StringIO())
+    assert "0 new, 1 unchanged" in out.getvalue()
+    assert CertificationAward.objects.count() == 2
+
+
+def test_bad_rows_write_nothing_and_are_all_reported(tmp_path, setup):
+    UserFactory(email="nopartner@example.com")
+    path = _write(
+        tmp_path,
+        HEADER
+        + "ana@example.com,sec,2024-01-01,2026-01-01,GOOD-ID-0001\n"
+        + "ghost@example.com,sec,2024-01-01,2026-01-01,\n"
+        + "bo@example.com,nope,2024-01-01,2026-01-01,\n"
+        + "bo@example.com,sec,01/02/2024,2026-01-01,\n"
+        + "bo@example.com,sec,2026-01-01,2024-01-01,\n"
+        + "bo@example.com,sec,2024-01-01,2026-01-01,GOOD-ID-0001\n"
+        + "nopartner@example.com,sec,2024-01-01,2026-01-01,\n",
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match="6 errors"):
+        call_command("import_certifications", path, stdout=StringIO(), stderr=err)
+    assert not CertificationAward.objects.exists()
+    lines = err.getvalue()
+    for expected in (
+        "Row 3, column email",
+        "Row 4, column certification_code",
+        "Row 5, column issued_at",
+        "Row 6, column expires_at",
+        "Row 7, column credential_id",
+        "Row 8, column email",
+    ):
+        assert expected in lines
+
+
+def test_a_file_with_the_wrong_columns_is_refused(tmp_path, setup):
+    path = _write(tmp_path, "email,code\nana@example.com,sec\n")
+    with pytest.raises(CommandError, match="missing these columns"):
+        call_command(
+            "import_certifications", path, stdout=StringIO(), stderr=StringIO()
+        )
+    assert not CertificationAward.objects.exists()

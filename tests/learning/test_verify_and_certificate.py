@@ -1,0 +1,121 @@
+import re
+import zlib
+from datetime import date
+
+import pytest
+
+from learning.certificates import certificate_pdf
+from learning.services import award_create, award_revoke
+from tests.factories import MembershipFactory, StaffFactory
+
+from .conftest import right_answers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def award(make_course, make_certification):
+    certification = make_certification("sec", [make_course("sec-101")])
+    membership = MembershipFactory(
+        user__first_name="李",
+        user__last_name="小龙",
+        user__email="private-address@example.com",
+        partner__name="Acme 科技",
+        partner__phone="+49 555 0100",
+    )
+    return award_create(
+        user=membership.user,
+        certification=certification,
+        issued_at=date(2025, 1, 10),
+        expires_at=date(2035, 1, 10),
+    )
+
+
+def test_verify_shows_the_public_facts_and_nothing_private(client, award):
+    response = client.get(f"/verify/{award.credential_id}")
+    assert response.status_code == 200
+    content = response.content.decode()
+    for shown in (
+        "李 小龙",
+        "Acme 科技",
+        award.certification.name,
+        "Active",
+        "2025-01-10",
+        "2035-01-10",
+    ):
+        assert shown in content
+    for private in (
+        "private-address",
+        "+49 555 0100",
+        award.user.username,
+        award.partner.external_id,
+    ):
+        assert private not in content
+
+
+def test_verify_shows_revoked_and_expired(client, award):
+    award_revoke(award=award, by=StaffFactory(), reason="Secret reason xyz")
+    content = client.get(f"/verify/{award.credential_id}").content.decode()
+    assert "Revoked" in content and "Secret reason xyz" not in content
+    award.revoked_on = None
+    award.issued_at, award.expires_at = date(2020, 1, 1), date(2021, 1, 1)
+    award.save()
+    assert "Expired" in client.get(f"/verify/{award.credential_id}").content.decode()
+
+
+def test_an_unknown_credential_answers_404(client, award):
+    assert client.get("/verify/not-a-real-credential").status_code == 404
+    assert client.get(f"/verify/{award.credential_id[:-1]}").status_code == 404
+
+
+def test_only_the_holder_downloads_the_certificate(client, award):
+    url = f"/learning/certificates/{award.credential_id}.pdf"
+    client.force_login(MembershipFactory(partner=award.partner).user)
+    assert client.get(url).status_code == 404
+    client.force_login(award.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def _to_unicode_maps(pdf: bytes) -> str:
+    """The decompressed ToUnicode maps: which characters the embedded font draws."""
+    maps = [pdf.decode("latin-1")]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            text = zlib.decompress(stream).decode("latin-1")
+        except zlib.error:
+            continue
+        maps.append(text)
+    return "".join(m for m in maps if "beginbfchar" in m).upper()
+
+
+def test_the_certificate_embeds_a_cjk_font_for_a_chinese_name(award):
+    pdf = certificate_pdf(award)
+    assert b"NotoSansCJK" in pdf and b"/FontFile" in pdf
+    maps = _to_unicode_maps(pdf)
+    for character in "李小龙科技":
+        assert f"<{ord(character):04X}>" in maps, character
+
+
+def test_correct_answers_never_reach_the_browser_before_submission(
+    client, partner_user_at, make_course
+):
+    course = make_course(passing_score=100)
+    user = partner_user_at()
+    client.force_login(user)
+    client.post(f"{course.url}enrol/")
+    client.post(f"{course.url}quiz/", {"action": "start"})
+    page = client.get(f"{course.url}quiz/").content.decode()
+    assert "Which port?" in page and "Which are protocols?" in page
+    assert "✓" not in page and "HTTP and TLS are protocols." not in page
+    assert "correct" not in page.lower()
+    attempt = user.enrolments.get().attempts.get()
+    data = {"action": "submit", "attempt": attempt.pk}
+    for qid, indexes in right_answers(course).items():
+        data[f"q-{qid}"] = [str(i) for i in indexes]
+    response = client.post(f"{course.url}quiz/", data, follow=True)
+    content = response.content.decode()
+    assert "You passed with a score of 100%" in content
+    assert "HTTP and TLS are protocols." in content

@@ -1,0 +1,78 @@
+"""The callers of the scoping matrix: anonymous, partner users A and B, an account
+manager, staff; each with a token (and the partners they should or should not see)."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+import pytest
+from rest_framework.test import APIClient
+
+from partner_portal.api.services import api_token_create
+from partner_portal.partners.services import account_manager_permissions_sync
+from tests.factories import (
+    MembershipFactory,
+    PartnerFactory,
+    StaffFactory,
+    staff_with_permissions,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    # Throttle counters live in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_client(user, **token_fields):
+    token, key = api_token_create(user=user, **token_fields)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    client.token = token
+    client.key = key
+    client.user = user
+    return client
+
+
+@dataclass
+class World:
+    partner_a: object
+    partner_b: object
+    partner_c: object
+    user_a: object
+    user_b: object
+    manager: object
+    staff: object
+
+    def client(self, who):
+        if who == "anonymous":
+            return APIClient()
+        return token_client(getattr(self, who))
+
+
+@pytest.fixture
+def world(db):
+    """A and B each have a partner user; C is managed by `manager`; staff see all."""
+    partner_a = PartnerFactory(name="Alpha Systems", external_id="CRM-A")
+    partner_b = PartnerFactory(name="Beta Networks", external_id="CRM-B")
+    manager = StaffFactory(username="manager")
+    partner_c = PartnerFactory(
+        name="Gamma Cloud", external_id="CRM-C", account_manager=manager
+    )
+    account_manager_permissions_sync(partner=partner_c)
+    user_a = MembershipFactory(partner=partner_a, user__username="alice").user
+    user_b = MembershipFactory(partner=partner_b, user__username="bob").user
+    staff = staff_with_permissions(
+        "view_partner", "change_partner", username="programme"
+    )
+    return World(
+        partner_a=partner_a,
+        partner_b=partner_b,
+        partner_c=partner_c,
+        user_a=user_a,
+        user_b=user_b,
+        manager=manager,
+        staff=staff,
+    )

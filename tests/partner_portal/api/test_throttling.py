@@ -1,0 +1,57 @@
+from django.test import override_settings
+
+import pytest
+from rest_framework.settings import api_settings
+
+from .conftest import token_client
+
+pytestmark = pytest.mark.django_db
+
+
+def rates(token, address):
+    return override_settings(
+        REST_FRAMEWORK={
+            **_current(),
+            "DEFAULT_THROTTLE_RATES": {"token": token, "address": address},
+        }
+    )
+
+
+def _current():
+    from django.conf import settings
+
+    return settings.REST_FRAMEWORK
+
+
+def test_per_token_limit_answers_429_with_retry_after(world):
+    with rates("3/min", "100/min"):
+        assert api_settings.DEFAULT_THROTTLE_RATES["token"] == "3/min"
+        first = token_client(world.user_a)
+        statuses = [first.get("/api/v1/partners/").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        response = first.get("/api/v1/partners/")
+        assert response.status_code == 429
+        assert response.json()["code"] == "throttled"
+        assert 0 < int(response["Retry-After"]) <= 60
+        # Another token of the same user has its own allowance.
+        second = token_client(world.user_a)
+        assert second.get("/api/v1/partners/").status_code == 200
+
+
+def test_per_address_limit_covers_every_caller(world):
+    with rates("100/min", "3/min"):
+        clients = [
+            world.client("user_a"),
+            world.client("user_b"),
+            world.client("anonymous"),
+        ]
+        statuses = [client.get("/api/v1/partners/").status_code for client in clients]
+        # Anonymous callers count too (token guessing is throttled by address).
+        assert statuses == [200, 200, 401]
+        response = world.client("staff").get(
+            "/api/v1/partners/", REMOTE_ADDR="127.0.0.1"
+        )
+        assert response.status_code == 429
+        assert "Retry-After" in response
+        other = world.client("staff").get("/api/v1/partners/", REMOTE_ADDR="10.0.0.9")
+        assert other.status_code == 200

@@ -1,0 +1,207 @@
+"""Webhooks against a real receiver on 127.0.0.1 (http.server in a thread)."""
+
+import http.server
+import json
+import threading
+import time
+
+from django.test import override_settings
+
+import pytest
+
+from partner_portal.api.models import WebhookDelivery, WebhookSubscription
+from partner_portal.api.services import webhook_redeliver
+from partner_portal.api.webhooks import signing
+from partner_portal.api.webhooks.events import emit, register_event
+from partner_portal.partners.services import partner_create, partner_update
+from tests.factories import tier
+
+pytestmark = pytest.mark.django_db
+
+FAST_RETRIES = override_settings(
+    API_WEBHOOK_MAX_ATTEMPTS=4, API_WEBHOOK_BACKOFF_SECONDS=0.05
+)
+
+
+class Receiver:
+    """Answers the queued status codes in turn (then 200) and keeps what it got."""
+
+    def __init__(self, statuses=()):
+        self.statuses = list(statuses)
+        self.received = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append(
+                    {"headers": self.headers, "body": body, "at": time.monotonic()}
+                )
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_port}/hook"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def subscribe(url, *events):
+    return WebhookSubscription.objects.create(name="CRM", url=url, events=list(events))
+
+
+def events_of(receiver):
+    return [json.loads(item["body"])["event"] for item in receiver.received]
+
+
+def test_partner_events_are_signed_and_delivered(
+    world, django_capture_on_commit_callbacks
+):
+    with Receiver() as receiver:
+        subscription = subscribe(
+            receiver.url,
+            "partner.created",
+            "partner.stage_changed",
+            "partner.tier_changed",
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            partner = partner_create(
+                by=None,
+                external_id="CRM-N",
+                name="Nu Tech",
+                country="CN",
+                region="greater_china",
+                partner_type="reseller",
+                tier=tier("registered"),
+                stage="onboarding",
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            partner_update(partner=partner, by=None, reason="Ready", stage="active")
+        with django_capture_on_commit_callbacks(execute=True):
+            partner_update(partner=partner, by=None, reason="Sold", tier=tier("gold"))
+    assert events_of(receiver) == [
+        "partner.created",
+        "partner.stage_changed",
+        "partner.tier_changed",
+    ]
+    for item in receiver.received:
+        header = item["headers"][signing.SIGNATURE_HEADER]
+        assert signing.verify(subscription.secret, item["body"], header)
+        assert not signing.verify("wrong-secret", item["body"], header)
+        assert not signing.verify(subscription.secret, item["body"] + b" ", header)
+    stage = json.loads(receiver.received[1]["body"])["data"]
+    assert (stage["from_stage"], stage["to_stage"]) == ("onboarding", "active")
+    assert stage["partner"]["external_id"] == "CRM-N"
+    assert stage["partner"]["stage"] == "active"
+    tier_event = json.loads(receiver.received[2]["body"])["data"]
+    assert (tier_event["from_tier"], tier_event["to_tier"]) == ("registered", "gold")
+    log = WebhookDelivery.objects.filter(subscription=subscription)
+    assert {(d.status, d.response_code, d.attempts) for d in log} == {
+        ("delivered", 200, 1)
+    }
+
+
+def test_only_subscribed_events_are_sent(world, django_capture_on_commit_callbacks):
+    with Receiver() as receiver:
+        subscribe(receiver.url, "partner.tier_changed")
+        with django_capture_on_commit_callbacks(execute=True):
+            partner_update(
+                partner=world.partner_a, by=None, reason="Breach", stage="suspended"
+            )
+    assert receiver.received == []
+
+
+def test_replay_window():
+    body = b'{"event": "partner.created"}'
+    old = signing.sign("s3cret", body, timestamp=int(time.time()) - 600)
+    assert not signing.verify("s3cret", body, old)
+    fresh = signing.sign("s3cret", body)
+    assert signing.verify("s3cret", body, fresh)
+    assert not signing.verify("s3cret", body, "t=abc,v1=00")
+    assert not signing.verify("s3cret", body, "")
+
+
+@FAST_RETRIES
+def test_failures_are_retried_with_exponential_backoff(
+    world, django_capture_on_commit_callbacks
+):
+    with Receiver(statuses=[500, 503]) as receiver:
+        subscribe(receiver.url, "partner.created")
+        with django_capture_on_commit_callbacks(execute=True):
+            emit("partner.created", {"partner": {"id": 1}})
+    assert len(receiver.received) == 3
+    first, second, third = (item["at"] for item in receiver.received)
+    assert second - first >= 0.05
+    assert third - second >= 0.1
+    ids = {item["headers"]["X-CPLMS-Delivery"] for item in receiver.received}
+    assert len(ids) == 1  # the same delivery each time, so receivers can dedupe
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == (
+        "delivered",
+        3,
+        200,
+    )
+
+
+@FAST_RETRIES
+def test_gives_up_after_the_last_attempt_and_can_be_redelivered(
+    world, django_capture_on_commit_callbacks
+):
+    with Receiver(statuses=[500] * 4) as receiver:
+        subscribe(receiver.url, "partner.created")
+        with django_capture_on_commit_callbacks(execute=True):
+            emit("partner.created", {"partner": {"id": 1}})
+        delivery = WebhookDelivery.objects.get()
+        assert (delivery.status, delivery.attempts, delivery.response_code) == (
+            "failed",
+            4,
+            500,
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            again = webhook_redeliver(delivery=delivery)
+    again.refresh_from_db()
+    assert (again.status, again.response_code) == ("delivered", 200)
+    assert again.event_id == delivery.event_id
+    assert len(receiver.received) == 5
+
+
+@FAST_RETRIES
+def test_unreachable_receiver_is_logged(world, django_capture_on_commit_callbacks):
+    with Receiver() as receiver:
+        url = receiver.url
+    subscribe(url, "partner.created")
+    with django_capture_on_commit_callbacks(execute=True):
+        emit("partner.created", {"partner": {"id": 1}})
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed"
+    assert delivery.response_code is None
+    assert delivery.error
+
+
+def test_other_apps_can_register_events(world, django_capture_on_commit_callbacks):
+    from partner_portal.api.webhooks import events
+
+    register_event("certification.awarded", "A user was awarded a certification.")
+    request_cleanup = events._EVENTS.pop
+    with Receiver() as receiver:
+        subscribe(receiver.url, "certification.awarded")
+        with django_capture_on_commit_callbacks(execute=True):
+            emit("certification.awarded", {"credential_id": "C-1"})
+    assert events_of(receiver) == ["certification.awarded"]
+    with pytest.raises(ValueError):
+        emit("no.such.event", {})
+    request_cleanup("certification.awarded")

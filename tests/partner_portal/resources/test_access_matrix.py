@@ -1,0 +1,142 @@
+"""No page, file, listing, count or sitemap entry above the user's level."""
+
+from django.urls import reverse
+
+import pytest
+
+from .conftest import MARKERS, VISIBLE
+
+ROLES = list(VISIBLE)
+
+
+def hidden(role):
+    return [marker for marker in MARKERS if marker not in VISIBLE[role]]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_asset_pages_answer_404_above_the_users_level(role, hub, client_as):
+    client = client_as(role)
+    for marker, asset in hub.assets.items():
+        response = client.get(asset.url)
+        if marker in VISIBLE[role]:
+            assert response.status_code == 200, marker
+            assert f"Asset {marker}" in response.text
+        else:
+            assert response.status_code == 404, marker
+            assert marker not in response.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_documents_download_only_at_the_users_level(role, hub, client_as):
+    client = client_as(role)
+    for marker, asset in hub.assets.items():
+        response = client.get(asset.document.url)
+        if marker in VISIBLE[role]:
+            assert response.status_code == 200, marker
+            assert b"".join(response.streaming_content).startswith(b"%PDF")
+        else:
+            assert response.status_code == 404, marker
+            assert marker not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_images_are_served_only_at_the_users_level(role, hub, client_as):
+    client = client_as(role)
+    for marker, asset in hub.assets.items():
+        url = reverse("resources-image", args=(asset.thumbnail.pk, "fill-400x300"))
+        response = client.get(url)
+        if marker in VISIBLE[role]:
+            assert response.status_code == 200, marker
+            assert response["Content-Type"] == "image/png"
+            assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+        else:
+            assert response.status_code == 404, marker
+            assert marker not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_library_lists_and_counts_only_visible_assets(role, hub, client_as):
+    response = client_as(role).get(hub.library.url)
+    assert response.status_code == 200
+    for marker in VISIBLE[role]:
+        assert f"Asset {marker}" in response.text
+    for marker in hidden(role):
+        # Not in the listing, nor as a tag facet, nor anywhere else.
+        assert marker not in response.text
+    browse = response.context["browse"]
+    count = len(VISIBLE[role])
+    assert browse.total == count
+    facets = {group.name: group.values for group in browse.facets}
+    assert [(f.label, f.count) for f in facets["type"]] == [("Brochure", count)]
+    assert [(f.label, f.count) for f in facets["product"]] == [("Edge Gateway", count)]
+    assert sorted(f.label for f in facets["tag"]) == sorted(VISIBLE[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_announcements_on_home_and_pages_follow_the_level(role, hub, client_as):
+    client = client_as(role)
+    home = client.get("/")
+    if role != "anonymous":
+        # The home card shows the latest five the user may see, newest first.
+        for marker in list(reversed(VISIBLE[role]))[:5]:
+            assert f"News {marker}" in home.text
+    for marker in hidden(role):
+        assert marker not in home.text
+    for marker, announcement in hub.announcements.items():
+        response = client.get(announcement.url)
+        assert response.status_code == (200 if marker in VISIBLE[role] else 404)
+
+
+def test_sitemap_lists_only_public_items(hub, client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    text = response.content.decode()
+    # Slugs are numbered in marker order: 0 is the public item.
+    assert "/library/asset-0/" in text
+    assert "/library/news-0/" in text
+    for number in range(1, len(MARKERS)):
+        assert f"/asset-{number}/" not in text
+        assert f"/news-{number}/" not in text
+
+
+def test_the_document_url_with_a_wrong_filename_reveals_nothing(hub, client):
+    asset = hub.assets["dingogold"]
+    response = client.get(f"/documents/{asset.document.pk}/anything.pdf")
+    assert response.status_code == 404
+    assert "dingogold" not in response.content.decode()
+
+
+def test_a_suspended_partners_user_loses_downloads_at_once(hub, client, user_as):
+    user = user_as("gold")
+    client.force_login(user)
+    url = hub.assets["dingogold"].document.url
+    assert client.get(url).status_code == 200
+    partner = user.membership.partner
+    partner.stage = "suspended"
+    partner.save(update_fields=["stage"])
+    assert client.get(url).status_code == 404
+
+
+def test_unknown_image_sizes_are_refused(hub, client):
+    image = hub.assets["aardvarkpublic"].thumbnail
+    url = reverse("resources-image", args=(image.pk, "fill-4000x4000"))
+    assert client.get(url).status_code == 404
+
+
+def test_the_announcements_feed_lists_only_public_items(hub, client):
+    response = client.get(reverse("resources-announcements-feed"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "News aardvarkpublic" in text
+    for marker in MARKERS[1:]:
+        assert marker not in text
+
+
+@pytest.mark.parametrize("url", ["/admin/documents/", "/admin/images/"])
+def test_staff_manage_documents_and_images_in_the_admin(hub, client, url):
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(is_superuser=True))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "falconstaff" in response.text
