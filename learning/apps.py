@@ -17,12 +17,13 @@ class LearningConfig(AppConfig):
             register_measure,
         )
 
-        from . import search_kinds
+        from . import search_kinds, tasks
         from .models import CertificationAward
         from .permissions import AwardPermissionPolicy
         from .selectors import compute_certified_users, learning_card
 
         search_kinds.register()
+        tasks.connect(self)
 
         register_permission_policy(
             CertificationAward, AwardPermissionPolicy(CertificationAward)

@@ -219,3 +219,27 @@ def test_the_reminder_command_and_task_send_what_is_due(
     assert "Reminders sent: 2." in out.getvalue()
     assert len(mail.outbox) == 2
     assert send_expiry_reminders_task.enqueue().return_value == 0
+
+
+def test_reminders_are_booked_every_morning_on_the_database_queue(db):
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from django_tasks_db.models import DBTaskResult
+
+    from learning.tasks import REMINDER_TIME, send_expiry_reminders_task
+    from partner_portal.partners.scheduling import book_daily
+
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ):
+        booked = DBTaskResult.objects.filter(
+            task_path=send_expiry_reminders_task.module_path
+        )
+        booked.delete()
+        book_daily(send_expiry_reminders_task, REMINDER_TIME)
+        book_daily(send_expiry_reminders_task, REMINDER_TIME)
+        [result] = booked
+        run_after = timezone.localtime(result.run_after)
+        assert (run_after.hour, run_after.minute) == (7, 0)
+        assert run_after > timezone.now()
