@@ -1,4 +1,7 @@
-"""What `import_partners` and `import_partner_users` share."""
+"""What every file import command shares: reading the file, a progress bar, each error
+with its row and column, and one summary line; any error means a non-zero exit and
+nothing written. `import_partners`, `import_partner_users`, `import_certifications`
+and `import_assets` build on it."""
 
 import sys
 from pathlib import Path
@@ -16,104 +19,41 @@ from .services import ImportKind, file_import
 
 
 def progress_bar(total, description):
-    return tqdm(total=total, desc=description, unit="row", file=sys.stderr)
+    return tqdm(total=total or None, desc=description, unit="row", file=sys.stderr)
 
 
-class ImportCommand(BaseCommand):
-    """Import one file; print each error with its row and column, then a summary.
+class ImportReportingCommand(BaseCommand):
+    """Base of the import commands: run one import and report it."""
 
-    Exits with a non-zero status when the file has any error: nothing is written.
-    """
-
-    kind: ImportKind | None = None
-
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="a .csv or .xlsx file")
+    def add_dry_run_argument(self, parser):
         parser.add_argument(
             "--dry-run",
             action="store_true",
             help="check every row and report, but write nothing",
         )
-        parser.add_argument(
-            "--user",
-            help=(
-                "the username recorded in the partners' history as making the "
-                "changes; the user needs the permissions the admin import needs"
-            ),
-        )
 
-    def handle(self, *args, file, dry_run=False, user=None, **options):
-        by = None
-        if user:
-            by = User.objects.filter(username=user).first()
-            if by is None:
-                raise CommandError(
-                    _("No user has the username “%(username)s”.") % {"username": user}
-                )
-        path = Path(file)
+    def user_named(self, username):
+        if not username:
+            return None
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(
+                _("No user has the username “%(username)s”.") % {"username": username}
+            )
+        return user
+
+    def read(self, path: Path, run):
+        """`run(handle)` on the opened file; unreadable files are a clear error."""
         try:
             with path.open("rb") as handle:
-                report = file_import(
-                    self.kind,
-                    file=handle,
-                    filename=path.name,
-                    by=by,
-                    dry_run=dry_run,
-                    progress=progress_bar,
-                )
+                return run(handle)
         except OSError as error:
             raise CommandError(
                 _("The file %(file)s cannot be read: %(reason)s.")
-                % {"file": file, "reason": error.strerror}
+                % {"file": path, "reason": error.strerror}
             ) from None
         except TabularError as error:
             raise CommandError(str(error)) from None
-        except PermissionDenied:
-            raise CommandError(
-                _("The user “%(username)s” may not run this import.")
-                % {"username": user}
-            ) from None
-        for error in report.sorted_errors():
-            self.stderr.write(self.error_line(error))
-        hidden = report.errors.total - len(report.errors.errors)
-        if hidden:
-            self.stderr.write(
-                ngettext(
-                    "%(count)d more error is not listed.",
-                    "%(count)d more errors are not listed.",
-                    hidden,
-                )
-                % {"count": hidden}
-            )
-        if options["verbosity"] >= 2:
-            for row in report.rows:
-                self.stdout.write(f"{row.row}\t{row.key}\t{row.outcome.label}")
-        summary = _(
-            "%(created)d new, %(updated)d changed, %(unchanged)d unchanged."
-        ) % {
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-        }
-        if report.errors:
-            raise CommandError(
-                ngettext(
-                    "The file has %(count)d error, so nothing was imported.",
-                    "The file has %(count)d errors, so nothing was imported.",
-                    report.errors.total,
-                )
-                % {"count": report.errors.total}
-            )
-        if dry_run:
-            summary = _("Dry run, nothing was written: %(summary)s") % {
-                "summary": summary
-            }
-        else:
-            summary = _("Imported %(file)s: %(summary)s") % {
-                "file": path.name,
-                "summary": summary,
-            }
-        self.stdout.write(self.style.SUCCESS(summary))
 
     def error_line(self, error):
         if error.column:
@@ -126,3 +66,96 @@ class ImportCommand(BaseCommand):
             "row": error.row,
             "message": error.message,
         }
+
+    def finish(self, report, *, path: Path, dry_run: bool, summary: str, archive=False):
+        """Print every error and stop, or print the summary of what was (to be) done."""
+        for error in report.sorted_errors():
+            self.stderr.write(self.error_line(error))
+        hidden = report.errors.total - len(report.errors.errors)
+        if hidden:
+            self.stderr.write(
+                ngettext(
+                    "%(count)d more error is not listed.",
+                    "%(count)d more errors are not listed.",
+                    hidden,
+                )
+                % {"count": hidden}
+            )
+        if report.errors:
+            total = report.errors.total
+            message = (
+                ngettext(
+                    "The archive has %(count)d error, so nothing was imported.",
+                    "The archive has %(count)d errors, so nothing was imported.",
+                    total,
+                )
+                if archive
+                else ngettext(
+                    "The file has %(count)d error, so nothing was imported.",
+                    "The file has %(count)d errors, so nothing was imported.",
+                    total,
+                )
+            )
+            raise CommandError(message % {"count": total})
+        if dry_run:
+            summary = _("Dry run, nothing was written: %(summary)s") % {
+                "summary": summary
+            }
+        else:
+            summary = _("Imported %(file)s: %(summary)s") % {
+                "file": path.name,
+                "summary": summary,
+            }
+        self.stdout.write(self.style.SUCCESS(summary))
+
+
+class ImportCommand(ImportReportingCommand):
+    """`import_partners` and `import_partner_users`: one kind of partner import."""
+
+    kind: ImportKind | None = None
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a .csv or .xlsx file")
+        self.add_dry_run_argument(parser)
+        parser.add_argument(
+            "--user",
+            help=(
+                "the username recorded in the partners' history as making the "
+                "changes; the user needs the permissions the admin import needs"
+            ),
+        )
+
+    def handle(self, *args, file, dry_run=False, user=None, **options):
+        by = self.user_named(user)
+        path = Path(file)
+        try:
+            report = self.read(
+                path,
+                lambda handle: file_import(
+                    self.kind,
+                    file=handle,
+                    filename=path.name,
+                    by=by,
+                    dry_run=dry_run,
+                    progress=progress_bar,
+                ),
+            )
+        except PermissionDenied:
+            raise CommandError(
+                _("The user “%(username)s” may not run this import.")
+                % {"username": user}
+            ) from None
+        if options["verbosity"] >= 2:
+            for row in report.rows:
+                self.stdout.write(f"{row.row}\t{row.key}\t{row.outcome.label}")
+        self.finish(
+            report,
+            path=path,
+            dry_run=dry_run,
+            summary=_("%(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
+            % {
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )
