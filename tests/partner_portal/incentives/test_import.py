@@ -4,7 +4,7 @@ import tracemalloc
 import zipfile
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import ProtectedError, Sum
 
 import openpyxl
 import pytest
@@ -433,3 +433,14 @@ def test_a_hundred_thousand_rows_import_in_flat_memory(tmp_path, db):
     # Ten times the rows, not ten times the memory: what stays is one batch of
     # rows and the partners, never the file.
     assert big_peak < 1.5 * small_peak
+
+
+def test_a_partner_or_import_with_sales_lines_cannot_be_deleted(tmp_path, partners):
+    """The ledger's keys have no database constraint; PROTECT still guards them."""
+    result = run_import(write_csv(tmp_path / "one.csv", GOOD))
+
+    with pytest.raises(ProtectedError):
+        partners[0].delete()
+    with pytest.raises(ProtectedError):
+        result.source.delete()
+    assert SalesRecord.objects.get().partner == partners[0]
