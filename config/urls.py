@@ -19,7 +19,7 @@ from partner_portal.partners.views_company import (
     onboarding_agreement,
 )
 from partner_portal.resources.sitemaps import sitemap as resources_sitemap
-from search.views import search_page, search_suggest
+from search.views import search_click, search_page, search_suggest
 
 from .health import healthz
 
@@ -53,6 +53,7 @@ urlpatterns = [
     ),
     path("search/", search_page, name="search"),
     path("search/suggest/", search_suggest, name="search-suggest"),
+    path("search/go/<str:token>/", search_click, name="search-click"),
     path("", portal_home, name="portal-home"),
 ]
 

@@ -12,52 +12,21 @@ from django.utils import timezone
 from elasticsearch import helpers
 from elasticsearch.exceptions import ApiError, TransportError
 
-from .analysis import ANALYSIS, TEXT_FIELD
 from .client import get_client
+from .documents import content_index, document_id, index_action
 from .models import OutboxEntry
 from .registry import kind_named, kinds
 
 logger = logging.getLogger(__name__)
-
-MAPPINGS = {
-    "dynamic": "strict",
-    "properties": {
-        "kind": {"type": "keyword"},
-        "object_id": {"type": "keyword"},
-        "title": TEXT_FIELD,
-        "body": {k: v for k, v in TEXT_FIELD.items() if k != "fields"},
-        "tags": {"type": "keyword"},
-        "products": {"type": "keyword"},
-        "asset_type": {"type": "keyword"},
-        "language": {"type": "keyword"},
-        "url": {"type": "keyword", "index": False},
-        "published_at": {"type": "date"},
-        # Items that expire by themselves leave search results on time.
-        "expires_at": {"type": "date"},
-        "access_level": {"type": "keyword"},
-        "min_tier_id": {"type": "integer"},
-    },
-}
 
 
 def alias_name() -> str:
     return f"{settings.ELASTICSEARCH_INDEX_PREFIX}-content"
 
 
-def document_id(kind: str, object_id) -> str:
-    return f"{kind}:{object_id}"
-
-
 def _documents(kind):
     for instance in kind.indexable().iterator(chunk_size=500):
-        yield {
-            "_id": document_id(kind.name, instance.pk),
-            "_source": {
-                "kind": kind.name,
-                "object_id": str(instance.pk),
-                **kind.to_document(instance),
-            },
-        }
+        yield index_action(kind.name, instance.pk, kind.indexed_fields(instance))
 
 
 def _count_indexable():
@@ -73,11 +42,7 @@ def rebuild(progress: Callable[[Iterable, int], Iterable] | None = None) -> str:
     client = get_client()
     alias = alias_name()
     name = f"{alias}-{timezone.now():%Y%m%d%H%M%S%f}"
-    client.indices.create(
-        index=name,
-        settings={"analysis": ANALYSIS, "refresh_interval": "-1"},
-        mappings=MAPPINGS,
-    )
+    content_index(name, refresh_interval="-1").create(using=client)
     try:
         actions = (doc for kind in kinds() for doc in _documents(kind))
         if progress is not None:
@@ -140,21 +105,21 @@ def drain(batch_size: int = 500) -> int:
                     for instance in kind.indexable().filter(pk__in=ids)
                 }
                 for object_id in ids:
-                    _id = document_id(kind_name, object_id)
                     if object_id in present:
                         actions.append(
-                            {
-                                "_op_type": "index",
-                                "_id": _id,
-                                "_source": {
-                                    "kind": kind_name,
-                                    "object_id": object_id,
-                                    **kind.to_document(present[object_id]),
-                                },
-                            }
+                            index_action(
+                                kind_name,
+                                object_id,
+                                kind.indexed_fields(present[object_id]),
+                            )
                         )
                     else:
-                        actions.append({"_op_type": "delete", "_id": _id})
+                        actions.append(
+                            {
+                                "_op_type": "delete",
+                                "_id": document_id(kind_name, object_id),
+                            }
+                        )
             try:
                 ensure_index()
                 helpers.bulk(

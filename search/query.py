@@ -7,8 +7,11 @@ degraded.
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
+from elasticsearch.dsl import SF, Q, Search
+from elasticsearch.dsl.query import Query
 from elasticsearch.exceptions import ApiError, TransportError
 
 from partner_portal.partners.access import Audience
@@ -18,6 +21,9 @@ from .client import get_client
 from .index import alias_name
 from .registry import kinds
 
+# Elasticsearch pages no deeper than its max_result_window (10,000 by default).
+MAX_RESULT_WINDOW = 10_000
+MAX_PER_PAGE = 50
 FACETS = ("kind", "asset_type", "products", "language")
 FILTERABLE = {
     "kind": "kind",
@@ -37,42 +43,34 @@ class SearchResult:
     degraded: bool = False
 
 
-def audience_clauses(audience: Audience) -> list[dict]:
-    """The access rule as Elasticsearch filter clauses (nothing for staff)."""
+def audience_filter(audience: Audience) -> Query | None:
+    """The access rule as an Elasticsearch filter (None for staff: no filter)."""
     if audience.is_staff:
-        return []
-    visible = [{"term": {"access_level": AccessLevel.PUBLIC}}]
+        return None
+    visible = Q("term", access_level=AccessLevel.PUBLIC)
     if audience.is_partner:
-        visible.append({"term": {"access_level": AccessLevel.PARTNER}})
-        visible.append(
-            {
-                "bool": {
-                    "filter": [
-                        {"term": {"access_level": AccessLevel.TIER}},
-                        {"terms": {"min_tier_id": audience.visible_tier_ids()}},
-                    ]
-                }
-            }
+        visible |= Q("term", access_level=AccessLevel.PARTNER)
+        visible |= Q(
+            "bool",
+            filter=[
+                Q("term", access_level=AccessLevel.TIER),
+                Q("terms", min_tier_id=audience.visible_tier_ids()),
+            ],
         )
-    return [{"bool": {"should": visible, "minimum_should_match": 1}}]
+    return visible
 
 
-NOT_EXPIRED = {
-    "bool": {
-        "should": [
-            {"bool": {"must_not": {"exists": {"field": "expires_at"}}}},
-            {"range": {"expires_at": {"gt": "now"}}},
-        ],
-        "minimum_should_match": 1,
-    }
-}
+NOT_EXPIRED = ~Q("exists", field="expires_at") | Q("range", expires_at={"gt": "now"})
 
 
-def _filters(audience, filters):
-    clauses = [*audience_clauses(audience), NOT_EXPIRED]
+def _filters(audience, filters) -> list[Query]:
+    clauses = [NOT_EXPIRED]
+    visible = audience_filter(audience)
+    if visible is not None:
+        clauses.append(visible)
     for name, value in filters.items():
         if value:
-            clauses.append({"term": {FILTERABLE[name]: value}})
+            clauses.append(Q("term", **{FILTERABLE[name]: value}))
     return clauses
 
 
@@ -80,7 +78,8 @@ def search(
     *, audience: Audience, query: str, page: int = 1, per_page: int = 20, **filters
 ) -> SearchResult:
     query = query.strip()
-    page = max(page, 1)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    page = min(max(page, 1), MAX_RESULT_WINDOW // per_page)
     client = get_client()
     if client is not None:
         try:
@@ -92,74 +91,63 @@ def search(
     return _search_database(audience, query, page, per_page, filters)
 
 
-def _search_elasticsearch(client, audience, query, page, per_page, filters):
-    text = {
-        "bool": {
-            "should": [
-                {
-                    "multi_match": {
-                        "query": query,
-                        "fields": ["title^3", "body"],
-                        "operator": "and",
-                    }
-                },
-                {
-                    "multi_match": {
-                        "query": query,
-                        "fields": ["title^2", "body"],
-                        "fuzziness": "AUTO",
-                        "prefix_length": 1,
-                        "operator": "and",
-                    }
-                },
-            ],
-            "minimum_should_match": 1,
-        }
-    }
-    boosted = {
-        "function_score": {
-            "query": {"bool": {"must": [text], "filter": _filters(audience, filters)}},
-            "functions": [
-                {
-                    "gauss": {
-                        "published_at": {"origin": "now", "scale": "180d", "decay": 0.5}
-                    },
-                    "weight": 1,
-                }
-            ],
-            "boost_mode": "multiply",
-            "score_mode": "sum",
-        }
-    }
-    answer = client.search(
-        index=alias_name(),
-        query=boosted,
-        from_=(page - 1) * per_page,
-        size=per_page,
-        highlight={
-            "fields": {"title": {}, "body": {"fragment_size": 160}},
-            "pre_tags": ["<mark>"],
-            "post_tags": ["</mark>"],
-        },
-        aggs={name: {"terms": {"field": name, "size": 30}} for name in FACETS},
-        track_total_hits=True,
+def build_search(
+    client, audience: Audience, query: str, page: int, per_page: int, filters: dict
+) -> Search:
+    """The whole request: exact words (title first), then typo-tolerant ones, inside
+    the audience filter, with recent content boosted, highlights and facets."""
+    text = Q(
+        "multi_match", query=query, fields=["title^3", "body"], operator="and"
+    ) | Q(
+        "multi_match",
+        query=query,
+        fields=["title^2", "body"],
+        fuzziness="AUTO",
+        prefix_length=1,
+        operator="and",
     )
-    total = answer["hits"]["total"]["value"]
+    recent = SF(
+        "gauss",
+        published_at={"origin": "now", "scale": "180d", "decay": 0.5},
+        weight=1,
+    )
+    request = (
+        Search(using=client, index=alias_name())
+        .query(
+            "function_score",
+            query=Q("bool", must=[text], filter=_filters(audience, filters)),
+            functions=[recent],
+            boost_mode="multiply",
+            score_mode="sum",
+        )
+        .highlight("title")
+        .highlight("body", fragment_size=160)
+        # The html encoder escapes the text around the tags: snippets are safe HTML.
+        .highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
+        .extra(track_total_hits=True)
+    )
+    for name in FACETS:
+        request.aggs.bucket(name, "terms", field=name, size=30)
+    start = (page - 1) * per_page
+    return request[start : start + per_page]
+
+
+def _search_elasticsearch(client, audience, query, page, per_page, filters):
+    answer = build_search(client, audience, query, page, per_page, filters).execute()
+    total = answer.hits.total.value
     hits = []
-    for hit in answer["hits"]["hits"]:
-        source = hit["_source"]
-        highlight = hit.get("highlight", {})
+    for hit in answer:
+        highlight = getattr(hit.meta, "highlight", None)
+        titles = list(getattr(highlight, "title", []))
         hits.append(
             {
-                **source,
-                "title_highlight": (highlight.get("title") or [None])[0],
-                "snippet": " … ".join(highlight.get("body", [])),
+                **hit.to_dict(),
+                "title_highlight": titles[0] if titles else None,
+                "snippet": " … ".join(getattr(highlight, "body", [])),
             }
         )
     facets = {
-        name: [
-            (b["key"], b["doc_count"]) for b in answer["aggregations"][name]["buckets"]
-        ]
+        name: [(b.key, b.doc_count) for b in answer.aggregations[name].buckets]
         for name in FACETS
     }
     return SearchResult(
@@ -169,6 +157,13 @@ def _search_elasticsearch(client, audience, query, page, per_page, filters):
         pages=max(1, math.ceil(total / per_page)),
         facets=facets,
     )
+
+
+def _values(document, name) -> list:
+    value = document.get(name)
+    if isinstance(value, list):
+        return value
+    return [] if value in (None, "") else [value]
 
 
 def _search_database(audience, query, page, per_page, filters):
@@ -188,12 +183,11 @@ def _search_database(audience, query, page, per_page, filters):
             documents.append(document)
     for name, value in filters.items():
         if value and name != "kind":
-            field_name = FILTERABLE[name]
-            documents = [
-                d
-                for d in documents
-                if value == d.get(field_name) or value in (d.get(field_name) or [])
-            ]
+            documents = [d for d in documents if value in _values(d, FILTERABLE[name])]
+    facets = {
+        name: Counter(v for d in documents for v in _values(d, name)).most_common(30)
+        for name in FACETS
+    }
     total = len(documents)
     start = (page - 1) * per_page
     hits = [{**d, "snippet": ""} for d in documents[start : start + per_page]]
@@ -202,6 +196,7 @@ def _search_database(audience, query, page, per_page, filters):
         total=total,
         page=page,
         pages=max(1, math.ceil(total / per_page)),
+        facets=facets,
         degraded=True,
     )
 
@@ -211,27 +206,22 @@ def suggest(*, audience: Audience, prefix: str, size: int = 8) -> list[str]:
     client = get_client()
     if client is None or not prefix.strip():
         return []
-    try:
-        answer = client.search(
-            index=alias_name(),
-            query={
-                "bool": {
-                    "must": [
-                        {
-                            "match": {
-                                "title.autocomplete": {
-                                    "query": prefix,
-                                    "operator": "and",
-                                }
-                            }
-                        }
-                    ],
-                    "filter": [*audience_clauses(audience), NOT_EXPIRED],
-                }
-            },
-            size=size,
-            source=["title"],
+    request = (
+        Search(using=client, index=alias_name())
+        .query(
+            "bool",
+            must=[
+                Q(
+                    "match",
+                    title__autocomplete={"query": prefix, "operator": "and"},
+                )
+            ],
+            filter=_filters(audience, {}),
         )
+        .source(["title"])
+    )[:size]
+    try:
+        answer = request.execute()
     except (TransportError, ApiError):
         return []
-    return [hit["_source"]["title"] for hit in answer["hits"]["hits"]]
+    return [hit.title for hit in answer]

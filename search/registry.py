@@ -29,6 +29,18 @@ class IndexableKind:
     visible: Callable[[models.QuerySet, object], models.QuerySet] = (
         lambda rows, audience: rows.filter(audience.q())
     )
+    # The text of a row's attached files, indexed with its body. Reading files is
+    # slow, so the database fallback, which needs no body, never calls it.
+    attachment_text: Callable[[models.Model], str] | None = None
+
+    def indexed_fields(self, instance) -> dict:
+        """What the index stores for one row: its document plus attachment text."""
+        fields = self.to_document(instance)
+        if self.attachment_text is not None:
+            text = self.attachment_text(instance)
+            if text:
+                fields["body"] = f"{fields.get('body', '')}\n{text}"
+        return fields
 
 
 _kinds: dict[str, IndexableKind] = {}

@@ -1,10 +1,13 @@
-from django.http import JsonResponse
+from django.core import signing
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from partner_portal.partners.access import audience_for
 
+from .models import SearchSource
 from .query import FILTERABLE, search, suggest
+from .services import click_token, search_click_record, search_query_record
 
 
 def _page(request):
@@ -27,11 +30,35 @@ def search_page(request):
             page=_page(request),
             **filters,
         )
+        # A search counts once, on its first page; paging on is not a new search.
+        if result.page == 1:
+            search_query_record(
+                text=query,
+                results=result.total,
+                user=request.user,
+                source=SearchSource.PORTAL,
+            )
+        for hit in result.hits:
+            hit["click_token"] = click_token(text=query, hit=hit)
     return render(
         request,
         "search/results.html",
         {"query": query, "filters": filters, "result": result},
     )
+
+
+@require_GET
+def search_click(request, token):
+    """Record which result was opened, then go there.
+
+    The token is signed by the results page, so this only ever redirects to a result
+    we listed (no open redirect) and records only clicks we offered.
+    """
+    try:
+        click = search_click_record(token=token)
+    except signing.BadSignature:
+        raise Http404 from None
+    return HttpResponseRedirect(click.url)
 
 
 @require_GET

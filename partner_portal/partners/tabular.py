@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 import charset_normalizer
 from defusedxml import DefusedXmlException
+from lxml.etree import XMLSyntaxError
 from openpyxl import DEFUSEDXML, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
@@ -46,11 +47,13 @@ EXCEL_MAX_ROWS = 1_048_576
 _GB_FAMILY = {"gb2312", "gbk", "gb18030"}
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 # openpyxl reports a malformed workbook with any of these; defusedxml's refusals
-# are ValueErrors too.
+# are ValueErrors too. Some parts (workbook.xml) openpyxl parses with lxml when it
+# is installed, which refuses entity expansion with an XMLSyntaxError.
 _BROKEN_XLSX = (
     InvalidFileException,
     zipfile.BadZipFile,
     ParseError,
+    XMLSyntaxError,
     KeyError,
     IndexError,
     ValueError,
@@ -265,13 +268,21 @@ def _rows(
         yield number, dict(zip(columns, padded, strict=True))
 
 
-def _read_csv(file: BinaryIO | File) -> Iterator[tuple[int, list[str]]]:
+def csv_encoding(file: BinaryIO | File) -> str:
+    """Name the Python codec of a CSV file, as `open_table()` reads it.
+
+    Reads a sample from the start of the file and leaves the file at its start.
+    """
+    file.seek(0)
     # Finish the sample's last line so that it rarely ends inside a character.
     sample = file.read(SAMPLE_BYTES)
     sample += file.readline(SAMPLE_BYTES)
-    encoding = detect_encoding(sample)
     file.seek(0)
-    return _csv_cells(file, encoding)
+    return detect_encoding(sample)
+
+
+def _read_csv(file: BinaryIO | File) -> Iterator[tuple[int, list[str]]]:
+    return _csv_cells(file, csv_encoding(file))
 
 
 def _csv_cells(file: BinaryIO | File, encoding: str) -> Iterator[tuple[int, list[str]]]:
@@ -382,7 +393,7 @@ def _xlsx_cells(workbook: Workbook) -> Iterator[tuple[int, list[str]]]:
 
 def _xlsx_error(exc: BaseException | None) -> TabularError:
     # openpyxl re-raises a parsing failure as a ValueError caused by the original.
-    while exc is not None and not isinstance(exc, DefusedXmlException):
+    while exc is not None and not _declares_entities(exc):
         exc = exc.__cause__
     if exc is not None:
         return TabularError(
@@ -392,6 +403,12 @@ def _xlsx_error(exc: BaseException | None) -> TabularError:
             )
         )
     return TabularError(_not_a_workbook())
+
+
+def _declares_entities(exc: BaseException) -> bool:
+    if isinstance(exc, XMLSyntaxError):
+        return "entit" in str(exc).lower()
+    return isinstance(exc, DefusedXmlException)
 
 
 def _not_a_workbook() -> str:

@@ -1,10 +1,15 @@
 """The content hub's kinds in the portal search index (see search/registry.py)."""
 
+from django.db.models.signals import post_save, pre_delete
 from django.utils.html import strip_tags
 
+from partner_portal.partners.access import ANONYMOUS, Audience
+from partner_portal.partners.models import Tier
+from search.extract import stored_file_text
+from search.outbox import outbox_record
 from search.registry import IndexableKind, register_kind
 
-from .models import AnnouncementPage, AssetPage, PolicyPage
+from .models import AnnouncementPage, AssetPage, PolicyPage, PortalDocument
 
 
 def _page_fields(page):
@@ -14,6 +19,26 @@ def _page_fields(page):
         "access_level": page.access_level,
         "min_tier_id": page.min_tier_id,
     }
+
+
+def _document_as_open_as(document, page) -> bool:
+    """Whether everyone who may see the asset may also see its document.
+
+    Only then does the file's text go into the asset's document: its snippets and
+    matches must not reveal a file the reader may not download.
+    """
+    ranks = Tier.objects.values_list("rank", flat=True)
+    audiences = [ANONYMOUS, *(Audience(tier_rank=rank) for rank in ranks)]
+    return all(
+        audience.may_see(document) for audience in audiences if audience.may_see(page)
+    )
+
+
+def _asset_file_text(page):
+    document = page.document
+    if document is None or not _document_as_open_as(document, page):
+        return ""
+    return stored_file_text(document.file)
 
 
 def _asset(page):
@@ -41,7 +66,23 @@ def _announcement(page):
     }
 
 
+def _document_changed(sender, instance, raw=False, **kwargs):
+    """A new file or access level of a document changes the assets that show it."""
+    if not raw:
+        for page in instance.asset_pages.all():
+            outbox_record(page)
+
+
 def register():
+    post_save.connect(
+        _document_changed, sender=PortalDocument, dispatch_uid="search_asset_document"
+    )
+    # Before the delete: afterwards the assets no longer point at the document.
+    pre_delete.connect(
+        _document_changed,
+        sender=PortalDocument,
+        dispatch_uid="search_asset_document_delete",
+    )
     register_kind(
         IndexableKind(
             name="asset",
@@ -49,9 +90,11 @@ def register():
             indexable=lambda: (
                 AssetPage.objects.live()
                 .available()
+                .select_related("min_tier", "document__min_tier")
                 .prefetch_related("products", "tags")
             ),
             to_document=_asset,
+            attachment_text=_asset_file_text,
             search_fields=("title", "summary"),
         )
     )

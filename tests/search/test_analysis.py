@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from search.analysis import ANALYSIS, TEXT_FIELD
 from search.client import get_client
+from search.documents import content_index
 
 # Full-width Latin letters, as Chinese input methods type them.
 FULL_WIDTH_MDF = "\uff2d\uff24\uff26"
@@ -24,11 +24,7 @@ DOCS = {
 def index():
     client = get_client()
     name = f"cplms-test-analysis-{uuid.uuid4().hex[:8]}"
-    client.indices.create(
-        index=name,
-        settings={"number_of_shards": 1, "number_of_replicas": 0, "analysis": ANALYSIS},
-        mappings={"properties": {"title": TEXT_FIELD}},
-    )
+    content_index(name, number_of_shards=1, number_of_replicas=0).create(using=client)
     for doc_id, title in DOCS.items():
         client.index(index=name, id=doc_id, document={"title": title})
     client.indices.refresh(index=name)

@@ -1,0 +1,172 @@
+"""GET /api/v1/search/: the portal search, for the token's user.
+
+The same query service as the portal page (search.query), so the audience filter,
+facets, highlights and the database fallback are the same; only the shape differs.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+
+from partner_portal.partners.access import audience_for
+from search.models import SearchSource
+from search.query import FILTERABLE, MAX_PER_PAGE, search
+from search.registry import kinds
+from search.services import search_query_record
+
+from .conventions import ApiViewMixin
+
+# Facets under the name of the filter that narrows to one of their values.
+FACET_PARAMS = {facet: param for param, facet in FILTERABLE.items()}
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=200, help_text=_("The words to search for, in any language.")
+    )
+    kind = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("Only this kind: course, lesson, asset, policy or announcement."),
+    )
+    asset_type = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Only assets of this type.")
+    )
+    product = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Only items for this product.")
+    )
+    language = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Only items in this language.")
+    )
+    page = serializers.IntegerField(min_value=1, default=1)
+    page_size = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_PER_PAGE,
+        default=20,
+        help_text=_("Results per page, at most 50."),
+    )
+
+    def validate_kind(self, value):
+        if value and value not in {kind.name for kind in kinds()}:
+            raise serializers.ValidationError(_("There is no such kind of content."))
+        return value
+
+
+class SearchHitSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.CharField()
+    title = serializers.CharField()
+    title_highlight = serializers.CharField(
+        allow_null=True,
+        help_text=_("The title as HTML, matching words in <mark>; null if none."),
+    )
+    snippet = serializers.CharField(
+        help_text=_("Passages of the text as HTML, matching words in <mark>.")
+    )
+    url = serializers.CharField(allow_null=True)
+    asset_type = serializers.CharField(allow_null=True)
+    language = serializers.CharField(allow_null=True)
+    products = serializers.ListField(child=serializers.CharField())
+    tags = serializers.ListField(child=serializers.CharField())
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SearchFacetsSerializer(serializers.Serializer):
+    kind = FacetValueSerializer(many=True)
+    asset_type = FacetValueSerializer(many=True)
+    product = FacetValueSerializer(many=True)
+    language = FacetValueSerializer(many=True)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text=_("Results in all pages."))
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    incomplete = serializers.BooleanField(
+        help_text=_(
+            "True while the search index is unreachable: results come from the "
+            "database and may be incomplete."
+        )
+    )
+    facets = SearchFacetsSerializer()
+    results = SearchHitSerializer(many=True)
+
+
+def _page_url(request, page, pages):
+    if not 1 <= page <= pages:
+        return None
+    return replace_query_param(request.build_absolute_uri(), "page", page)
+
+
+def _hit(hit):
+    return {
+        "kind": hit["kind"],
+        "id": hit["object_id"],
+        "title": hit.get("title", ""),
+        "title_highlight": hit.get("title_highlight"),
+        "snippet": hit.get("snippet", ""),
+        "url": hit.get("url"),
+        "asset_type": hit.get("asset_type"),
+        "language": hit.get("language"),
+        "products": list(hit.get("products") or []),
+        "tags": list(hit.get("tags") or []),
+        "published_at": hit.get("published_at"),
+    }
+
+
+class SearchView(ApiViewMixin, APIView):
+    """Courses, lessons, assets, policies and announcements the caller may see."""
+
+    @extend_schema(
+        operation_id="search",
+        parameters=[SearchParamsSerializer],
+        responses=SearchResultSerializer,
+    )
+    def get(self, request):
+        params = SearchParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        result = search(
+            audience=audience_for(request.user),
+            query=data["q"],
+            page=data["page"],
+            per_page=data["page_size"],
+            **{name: data.get(name, "") for name in FILTERABLE},
+        )
+        if result.page == 1:
+            search_query_record(
+                text=data["q"],
+                results=result.total,
+                user=request.user,
+                source=SearchSource.API,
+            )
+        body = SearchResultSerializer(
+            {
+                "count": result.total,
+                "page": result.page,
+                "pages": result.pages,
+                "next": _page_url(request, result.page + 1, result.pages),
+                "previous": _page_url(request, result.page - 1, result.pages),
+                "incomplete": result.degraded,
+                "facets": {
+                    FACET_PARAMS[name]: [
+                        {"value": value, "count": count}
+                        for value, count in result.facets.get(name, [])
+                    ]
+                    for name in FACET_PARAMS
+                },
+                "results": [_hit(hit) for hit in result.hits],
+            }
+        )
+        return Response(body.data)

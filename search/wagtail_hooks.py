@@ -1,0 +1,38 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .views_admin import SearchTermsReportView
+
+
+@hooks.register("register_admin_urls")
+def register_search_report_urls():
+    return [
+        path(
+            "reports/search-terms/",
+            SearchTermsReportView.as_view(),
+            name="search_terms_report",
+        ),
+        path(
+            "reports/search-terms/results/",
+            SearchTermsReportView.as_view(results_only=True),
+            name="search_terms_report_results",
+        ),
+    ]
+
+
+class SearchTermsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("search.view_searchquery")
+
+
+@hooks.register("register_reports_menu_item")
+def register_search_report_menu_item():
+    return SearchTermsMenuItem(
+        _("Search terms"),
+        reverse("search_terms_report"),
+        icon_name="search",
+        order=950,
+    )
