@@ -3,12 +3,13 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from fpdf import FPDF
 
 from .models import CertificationAward
+from .models.certifications import AwardStatus
 
 # Noto Sans CJK covers Latin and CJK; fpdf2 embeds a subset of its OpenType outlines.
 CJK_FONT = Path(
@@ -21,6 +22,7 @@ CJK_FONT = Path(
 
 
 def certificate_pdf(award: CertificationAward) -> bytes:
+    """The certificate; an expired award's says so under its dates."""
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_title(_("Certificate"))
     pdf.set_creator("CPLMS")
@@ -66,6 +68,18 @@ def certificate_pdf(award: CertificationAward) -> bytes:
         "expires": formats.date_format(award.expires_at),
     }
     pdf.cell(width, 8, dates, align="C", new_x="LMARGIN", new_y="NEXT")
+    if award.status_on(timezone.localdate()) == AwardStatus.EXPIRED:
+        pdf.set_text_color(178, 34, 34)
+        pdf.cell(
+            width,
+            8,
+            _("This certification expired on %(expires)s.")
+            % {"expires": formats.date_format(award.expires_at)},
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_text_color(0, 0, 0)
     verify = f"{settings.PORTAL_BASE_URL.rstrip('/')}/verify/{award.credential_id}"
     pdf.cell(
         width,

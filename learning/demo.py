@@ -1,8 +1,9 @@
 """The learning part of the demo data set: a course index, three courses at
-different access levels, their lessons and quizzes, and a certification.
+different access levels, their lessons and quizzes, a certification and two
+learning paths.
 
-Idempotent: whatever exists (matched by course code, certification code or
-slug) is left as it is, so a second run changes nothing.
+Idempotent: whatever exists (matched by course code, certification code, path
+name or slug) is left as it is, so a second run changes nothing.
 """
 
 from django.db import transaction
@@ -11,7 +12,14 @@ from wagtail.models import Site
 
 from partner_portal.partners.models import AccessLevel, Tier
 
-from .models import Certification, CourseIndexPage, CoursePage, LessonPage
+from .models import (
+    Certification,
+    CourseIndexPage,
+    CoursePage,
+    LearningPath,
+    LearningPathStep,
+    LessonPage,
+)
 
 INDEX_SLUG = "academy"
 
@@ -116,6 +124,24 @@ CERTIFICATION = {
     "courses": ["platform-basics"],
 }
 
+# The demo's silver.user (Contoso) is in sales, platinum.user (Fabrikam) technical.
+PATHS = [
+    {
+        "name": "Sales at Silver",
+        "description": "From the platform's basics to selling and registering deals.",
+        "role": "sales",
+        "tier": "silver",
+        "courses": ["platform-basics", "selling-security"],
+    },
+    {
+        "name": "Technical track",
+        "description": "Know the platform, then deploy it for large customers.",
+        "role": "technical",
+        "tier": None,
+        "courses": ["platform-basics", "advanced-deployment"],
+    },
+]
+
 
 @transaction.atomic
 def seed_learning(*, stdout):
@@ -181,3 +207,18 @@ def seed_learning(*, stdout):
         )
         certification.save()
         stdout.write(f"Created the certification {CERTIFICATION['code']}.")
+    for spec in PATHS:
+        if LearningPath.objects.filter(name=spec["name"]).exists():
+            continue
+        path = LearningPath(
+            name=spec["name"],
+            description=spec["description"],
+            role=spec["role"],
+            tier=Tier.objects.get(code=spec["tier"]) if spec["tier"] else None,
+        )
+        path.steps = [
+            LearningPathStep(course=CoursePage.objects.get(code=code))
+            for code in spec["courses"]
+        ]
+        path.save()
+        stdout.write(f"Created the learning path {spec['name']}.")

@@ -10,16 +10,17 @@ from partner_portal.partners.access import Audience
 from .models import LessonPage
 
 
-def lesson_file_visible_to(document, audience: Audience) -> bool:
-    """A file used in lessons is served only to those who may see one of them.
+def lesson_file_visible_to(file, audience: Audience) -> bool:
+    """A document or image used in lessons is served only to those who may see
+    one of them.
 
-    The document's own access level is checked by the resources app; this adds
-    the rule that a course's files are no more visible than the course. Wagtail's
-    reference index says which lessons use the document.
+    The file's own access level is checked by the resources app; this adds the
+    rule that a course's files are no more visible than the course. Wagtail's
+    reference index says which lessons use the file.
     """
     if audience.is_staff:
         return True
-    references = ReferenceIndex.get_references_to(document).filter(
+    references = ReferenceIndex.get_references_to(file).filter(
         content_type=ContentType.objects.get_for_model(LessonPage)
     )
     lesson_ids = {int(pk) for pk in references.values_list("object_id", flat=True)}

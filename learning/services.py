@@ -22,6 +22,7 @@ from .models import (
     LessonPage,
     QuizAttempt,
 )
+from .signals import award_expired
 
 _shuffle = random.SystemRandom().shuffle
 
@@ -329,5 +330,32 @@ def award_revoke(
     award.revoked_reason = reason.strip()
     award.revoked_by = by
     award.full_clean()
-    award.save(update_fields=["revoked_on", "revoked_reason", "revoked_by"])
+    award.save(
+        update_fields=["revoked_on", "revoked_reason", "revoked_by", "updated_at"]
+    )
     return award
+
+
+def award_expiries_record(*, today: date | None = None) -> int:
+    """Record, once, each award whose expiry has come; returns how many.
+
+    Run daily. `award_expired` is sent in the transaction that records the expiry,
+    so what its receivers write (webhook deliveries) commits with it, and a second
+    run the same day finds nothing to do.
+    """
+    today = today or timezone.localdate()
+    due = CertificationAward.objects.expired_unrecorded(today).select_related(
+        "user", "partner", "certification"
+    )
+    recorded = 0
+    for award in due:
+        with transaction.atomic():
+            now = timezone.now()
+            claimed = CertificationAward.objects.filter(
+                pk=award.pk, expiry_recorded_at__isnull=True
+            ).update(expiry_recorded_at=now, updated_at=now)
+            if claimed:
+                award.expiry_recorded_at = award.updated_at = now
+                award_expired.send(sender=CertificationAward, award=award)
+                recorded += 1
+    return recorded

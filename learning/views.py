@@ -14,7 +14,7 @@ from partner_portal.partners.access import audience_for
 from .certificates import certificate_pdf
 from .models import CertificationAward, CourseIndexPage
 from .models.certifications import AwardStatus
-from .selectors import awards_of, course_progress
+from .selectors import awards_of, course_progress, learning_paths_for
 from .services import (
     current_enrolment,
     quiz_attempt_start,
@@ -162,13 +162,25 @@ def verify(request, credential_id):
 
 @login_required
 def certificate_download(request, credential_id):
-    """The holder's (or staff's) certificate as a PDF."""
+    """The holder's (or staff's) certificate as a PDF.
+
+    A revoked award has no certificate any more: the holder is told so (410), as
+    a PDF would still claim the certification. An expired award's certificate
+    stays available, marked expired: it truthfully records a past certification.
+    """
     award = get_object_or_404(
         CertificationAward.objects.select_related("user", "partner", "certification"),
         credential_id=credential_id,
     )
     if award.user_id != request.user.pk and not request.user.is_staff:
         raise Http404
+    if award.status_on(timezone.localdate()) == AwardStatus.REVOKED:
+        return TemplateResponse(
+            request,
+            "learning/certificate_revoked.html",
+            {"award": award},
+            status=410,
+        )
     response = HttpResponse(certificate_pdf(award), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="certificate-{award.certification.code}.pdf"'
@@ -188,11 +200,16 @@ def learning_home(request):
         else []
     )
     awards = [
-        (award, AwardStatus(award.status_on(today)).label)
+        (award, AwardStatus(award.status_on(today)))
         for award in awards_of(request.user)
     ]
     return TemplateResponse(
         request,
         "learning/home.html",
-        {"index": index, "enrolments": enrolments, "awards": awards},
+        {
+            "index": index,
+            "enrolments": enrolments,
+            "awards": awards,
+            "paths": learning_paths_for(request.user),
+        },
     )

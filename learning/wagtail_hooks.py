@@ -15,7 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from partner_portal.partners.access import audience_for
 
 from . import views_admin
-from .models import Certification, CertificationAward
+from .models import Certification, CertificationAward, LearningPath
 from .permissions import lesson_file_visible_to
 
 
@@ -26,12 +26,27 @@ def check_lesson_file_access(document, request):
         raise Http404
 
 
+@hooks.register("before_serve_portal_image")
+def check_lesson_image_access(image, request):
+    """An image used only in courses the user may not see is not served."""
+    return lesson_file_visible_to(image, audience_for(request.user))
+
+
 class CertificationViewSet(SnippetViewSet):
     model = Certification
     icon = "success"
     menu_label = _("Certifications")
     list_display = ["name", "code", "validity_months"]
     search_fields = ["name", "code"]
+
+
+class LearningPathViewSet(SnippetViewSet):
+    model = LearningPath
+    icon = "list-ol"
+    menu_label = _("Learning paths")
+    list_display = ["name", "role", "tier"]
+    list_filter = ["role", "tier"]
+    search_fields = ["name"]
 
 
 class AwardIndexView(IndexView):
@@ -85,7 +100,7 @@ class CertificationAwardViewSet(ModelViewSet):
 class LearningGroup(ViewSetGroup):
     menu_label = _("Learning")
     menu_icon = "folder-open-inverse"
-    items = (CertificationViewSet, CertificationAwardViewSet)
+    items = (LearningPathViewSet, CertificationViewSet, CertificationAwardViewSet)
 
 
 @hooks.register("register_admin_viewset")

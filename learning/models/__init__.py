@@ -1,5 +1,6 @@
 from .certifications import Certification, CertificationAward
 from .pages import CourseIndexPage, CourseLevel, CoursePage, LessonPage
+from .paths import LearningPath, LearningPathStep
 from .progress import Enrolment, LessonCompletion, QuizAttempt
 
 __all__ = [
@@ -9,6 +10,8 @@ __all__ = [
     "CourseLevel",
     "CoursePage",
     "Enrolment",
+    "LearningPath",
+    "LearningPathStep",
     "LessonCompletion",
     "LessonPage",
     "QuizAttempt",

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -67,6 +67,28 @@ class CertificationAwardQuerySet(models.QuerySet):
             revoked_on__isnull=True, expires_at__gt=start, expires_at__lte=end
         )
 
+    def with_status_on(self, day: date):
+        """Annotate `status` on `day`, as `CertificationAward.status_on()` says it."""
+        return self.annotate(
+            status=Case(
+                When(revoked_on__lte=day, then=Value(AwardStatus.REVOKED)),
+                When(expires_at__lte=day, then=Value(AwardStatus.EXPIRED)),
+                default=Value(AwardStatus.ACTIVE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def expired_unrecorded(self, day: date):
+        """Awards whose expiry had come by `day`, not yet recorded as expired.
+
+        An award revoked before it ran out never expired: it was revoked.
+        """
+        return self.filter(
+            Q(revoked_on__isnull=True) | Q(revoked_on__gt=models.F("expires_at")),
+            expires_at__lte=day,
+            expiry_recorded_at__isnull=True,
+        )
+
 
 class AwardSource(models.TextChoices):
     EARNED = "earned", _("Earned in the portal")
@@ -108,6 +130,8 @@ class CertificationAward(models.Model):
         default=AwardSource.EARNED,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Any change an outside system syncs: revocation, the recorded expiry.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
     revoked_by = models.ForeignKey(
@@ -120,6 +144,8 @@ class CertificationAward(models.Model):
     )
     reminded_30_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_7_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set once by the daily run, so the expiry is announced exactly once.
+    expiry_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CertificationAwardQuerySet.as_manager()
 
@@ -142,6 +168,7 @@ class CertificationAward(models.Model):
         return f"{self.certification}: {self.user}"
 
     def status_on(self, day: date) -> str:
+        """The status on `day`; `with_status_on()` is the same rule in SQL."""
         if self.revoked_on is not None and self.revoked_on <= day:
             return AwardStatus.REVOKED
         if day >= self.expires_at:

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 import django_filters
 from rest_framework.exceptions import ValidationError
 
+from learning.models import CertificationAward
+from learning.models.certifications import AwardStatus
 from partner_portal.incentives.models import SalesRecord
 from partner_portal.partners.models import Partner, PartnerType, Region, Stage
 
@@ -67,3 +69,24 @@ class SalesRecordFilterSet(UpdatedSinceFilterSet):
     class Meta:
         model = SalesRecord
         fields = ["partner", "sku", "currency"]
+
+
+class CertificationAwardFilterSet(UpdatedSinceFilterSet):
+    partner = django_filters.CharFilter(
+        field_name="partner__external_id", label=_("The partner's external id.")
+    )
+    certification = django_filters.CharFilter(
+        field_name="certification__code", label=_("The certification's code.")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=AwardStatus.choices, label=_("The award's status today.")
+    )
+    expires_before = django_filters.DateFilter(
+        field_name="expires_at",
+        lookup_expr="lt",
+        label=_("Awards that expire before this day."),
+    )
+
+    class Meta:
+        model = CertificationAward
+        fields = ["partner", "certification", "status", "expires_before"]

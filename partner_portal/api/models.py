@@ -10,15 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken, AuthTokenManager
 
 
-class APITokenQuerySet(models.QuerySet):
-    def usable(self):
-        """Tokens neither revoked nor expired."""
-        now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(
-            models.Q(expiry__isnull=True) | models.Q(expiry__gt=now)
-        )
-
-
 class APIToken(AbstractAuthToken):
     """A hashed API token: only its digest and first characters are stored.
 
@@ -40,7 +31,7 @@ class APIToken(AbstractAuthToken):
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 
     # knox's manager makes the key and stores its digest; `create()` returns both.
-    objects = AuthTokenManager.from_queryset(APITokenQuerySet)()
+    objects = AuthTokenManager()
 
     class Meta:
         ordering = ["-created", "-id"]

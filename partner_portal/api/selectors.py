@@ -8,7 +8,9 @@
 """
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from learning.models import CertificationAward
 from partner_portal.incentives.models import SalesRecord
 from partner_portal.incentives.selectors import (
     partner_with_sales_access,
@@ -55,3 +57,27 @@ def sales_records_for(user) -> QuerySet[SalesRecord]:
     if partner is None:
         return SalesRecord.objects.none()
     return SalesRecord.objects.filter(partner=partner)
+
+
+def certification_awards_for(user) -> QuerySet[CertificationAward]:
+    """Awards held by the users of the partners the caller may see.
+
+    A partner user sees their own partner's awards; a staff user needs
+    `learning.view_certificationaward` and then sees the awards of the partners
+    they may see (an account manager: the partners assigned to them). Each row
+    carries its `status` today, computed as the learning app computes it.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return CertificationAward.objects.none()
+    if user.is_staff:
+        if not user.has_perm("learning.view_certificationaward"):
+            return CertificationAward.objects.none()
+        awards = CertificationAward.objects.filter(
+            partner__in=partners_visible_to(user)
+        )
+    else:
+        partner_id = own_partner_id(user)
+        if partner_id is None:
+            return CertificationAward.objects.none()
+        awards = CertificationAward.objects.filter(partner_id=partner_id)
+    return awards.with_status_on(timezone.localdate())

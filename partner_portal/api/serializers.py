@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
 
+from learning.models import CertificationAward
+from learning.models.certifications import AwardStatus
 from partner_portal.incentives.models import SalesRecord
 from partner_portal.partners.models import Partner, Tier, TierChange
 
@@ -227,6 +229,50 @@ class SalesRecordSerializer(serializers.ModelSerializer):
             "quantity",
             "amount",
             "currency",
+            "source",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AwardHolderSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="get_full_name", read_only=True)
+    email = serializers.EmailField(read_only=True)
+
+
+class AwardPartnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    external_id = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class AwardCertificationSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class CertificationAwardSerializer(serializers.ModelSerializer):
+    """An award; `status` is the one `certification_awards_for()` annotates."""
+
+    holder = AwardHolderSerializer(source="user", read_only=True)
+    partner = AwardPartnerSerializer(read_only=True)
+    certification = AwardCertificationSerializer(read_only=True)
+    status = serializers.ChoiceField(choices=AwardStatus.choices, read_only=True)
+
+    class Meta:
+        model = CertificationAward
+        fields = [
+            "id",
+            "credential_id",
+            "certification",
+            "holder",
+            "partner",
+            "issued_at",
+            "expires_at",
+            "status",
+            "revoked_on",
             "source",
             "created_at",
             "updated_at",

@@ -1,10 +1,15 @@
-"""Partner events for webhooks, from the partners app's own signals.
+"""Partner and certification events for webhooks, from the owning apps' signals.
 
-`partners` knows nothing of the API: these receivers listen to its models' saves.
+`partners` and `learning` know nothing of the API: these receivers listen to their
+models' saves and to `learning.signals.award_expired`.
 """
 
 from django.db.models.signals import post_save
+from django.utils import timezone
 
+from learning.models import CertificationAward
+from learning.models.certifications import AwardStatus
+from learning.signals import award_expired
 from partner_portal.partners.models import Partner, StageChange, TierChange
 
 from .webhooks.events import emit
@@ -64,7 +69,37 @@ def _tier_changed(sender, instance, created, raw=False, **kwargs):
     )
 
 
+def award_payload(award, status):
+    return {
+        "id": award.pk,
+        "credential_id": award.credential_id,
+        "certification": award.certification.code,
+        "holder": {"id": award.user_id, "email": award.user.email},
+        "partner": {"id": award.partner_id, "external_id": award.partner.external_id},
+        "issued_at": award.issued_at.isoformat(),
+        "expires_at": award.expires_at.isoformat(),
+        "status": status,
+    }
+
+
+def _award_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        status = instance.status_on(timezone.localdate())
+        emit("certification.awarded", {"award": award_payload(instance, status)})
+
+
+def _award_expired(sender, award, **kwargs):
+    emit(
+        "certification.expired",
+        {"award": award_payload(award, AwardStatus.EXPIRED)},
+    )
+
+
 def connect():
     post_save.connect(_partner_saved, sender=Partner, dispatch_uid="api_partner_new")
     post_save.connect(_stage_changed, sender=StageChange, dispatch_uid="api_stage")
     post_save.connect(_tier_changed, sender=TierChange, dispatch_uid="api_tier")
+    post_save.connect(
+        _award_saved, sender=CertificationAward, dispatch_uid="api_award_new"
+    )
+    award_expired.connect(_award_expired, dispatch_uid="api_award_expired")

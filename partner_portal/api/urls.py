@@ -9,14 +9,19 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from .views import PartnerViewSet, SalesRecordViewSet
+from .views import CertificationAwardViewSet, PartnerViewSet, SalesRecordViewSet
+from .views_search import SearchView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("sales-records", SalesRecordViewSet, basename="sales-record")
+router.register(
+    "certifications", CertificationAwardViewSet, basename="certification-award"
+)
 
 urlpatterns = [
+    path("v1/search/", SearchView.as_view(), name="api-search"),
     path("v1/", include((router.urls, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

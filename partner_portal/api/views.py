@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -24,13 +23,24 @@ from partner_portal.partners.services import partner_update
 from .conventions import (
     ApiViewMixin,
     ETagRetrieveMixin,
+    FilterBackend,
     NewestFirstCursorPagination,
     StableCursorPagination,
 )
-from .filters import PartnerFilterSet, SalesRecordFilterSet
-from .selectors import partners_for, sales_records_for, tier_history_for
+from .filters import (
+    CertificationAwardFilterSet,
+    PartnerFilterSet,
+    SalesRecordFilterSet,
+)
+from .selectors import (
+    certification_awards_for,
+    partners_for,
+    sales_records_for,
+    tier_history_for,
+)
 from .serializers import (
     PARTNER_VALUES,
+    CertificationAwardSerializer,
     PartnerProfileInputSerializer,
     PartnerSerializer,
     SalesImportErrorSerializer,
@@ -80,7 +90,7 @@ class PartnerViewSet(
 
     serializer_class = PartnerSerializer
     filterset_class = PartnerFilterSet
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     pagination_class = StableCursorPagination
     http_method_names = ["get", "patch", "head", "options"]
     lookup_value_regex = r"[0-9]+|ext:[^/]+"
@@ -163,7 +173,7 @@ class SalesRecordViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericVi
 
     serializer_class = SalesRecordSerializer
     filterset_class = SalesRecordFilterSet
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     pagination_class = StableCursorPagination
     parser_classes = [JSONParser, MultiPartParser]
     http_method_names = ["get", "post", "head", "options"]
@@ -223,3 +233,24 @@ class SalesRecordViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericVi
         data = SalesImportResultSerializer(result).data
         code = status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED
         return Response(data, status=code)
+
+
+class CertificationAwardViewSet(
+    ApiViewMixin,
+    ETagRetrieveMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Certification awards of the partners the caller may see; read-only."""
+
+    serializer_class = CertificationAwardSerializer
+    filterset_class = CertificationAwardFilterSet
+    filter_backends = [FilterBackend]
+    pagination_class = StableCursorPagination
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        return certification_awards_for(self.request.user).select_related(
+            "user", "partner", "certification"
+        )

@@ -1,12 +1,17 @@
 """Staff manage API tokens and webhooks in the Wagtail admin."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
 
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -20,29 +25,30 @@ from wagtail.admin.widgets.button import MenuItem
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from partner_portal.partners.models import User
+
 from .models import APIToken, WebhookDelivery, WebhookSubscription
-from .services import api_token_revoke, webhook_redeliver
+from .services import api_token_create, api_token_revoke, webhook_redeliver
 from .webhooks.events import event_choices
 
 
-class NoAddPermissionPolicy(ModelPermissionPolicy):
-    """Rows made elsewhere (a command, the worker): the admin never adds them.
-
-    A token's key is printed once by `create_api_token`; the admin never sees it.
-    """
+class TokenPermissionPolicy(ModelPermissionPolicy):
+    """Tokens are created and revoked, never deleted: revoked ones stay on record."""
 
     def user_has_permission(self, user, action):
-        return action != "add" and super().user_has_permission(user, action)
+        return action != "delete" and super().user_has_permission(user, action)
 
 
-class ReadOnlyPermissionPolicy(NoAddPermissionPolicy):
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Rows the worker makes: the admin views them and acts on them (change)."""
+
     def user_has_permission(self, user, action):
         return action in {"view", "change"} and super().user_has_permission(
             user, action
         )
 
 
-token_permission_policy = NoAddPermissionPolicy(APIToken)
+token_permission_policy = TokenPermissionPolicy(APIToken)
 delivery_permission_policy = ReadOnlyPermissionPolicy(WebhookDelivery)
 register_permission_policy(APIToken, token_permission_policy)
 register_permission_policy(WebhookDelivery, delivery_permission_policy)
@@ -101,6 +107,78 @@ class RedeliverView(ConfirmActionView):
         webhook_redeliver(delivery=self.object)
 
 
+class TokenCreateForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("User"),
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        help_text=_("The token acts as this user and sees what they may see."),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        help_text=_("What the token is for, for example “CRM sync”."),
+    )
+    read_only = forms.BooleanField(
+        label=_("Read only"),
+        required=False,
+        help_text=_("A read-only token may only read; writes answer 403."),
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Expires after (days)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text=_("Leave empty for a token that does not expire."),
+    )
+
+
+@method_decorator(never_cache, name="dispatch")
+class TokenCreateView(WagtailAdminTemplateMixin, FormView):
+    """Create a token and show its key on this one answer, never again.
+
+    Only the key's digest is stored; the answer is not cached, and no later page
+    can show the key.
+    """
+
+    template_name = "api/admin/token_create.html"
+    form_class = TokenCreateForm
+    page_title = _("New API token")
+    header_icon = "key"
+    index_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not token_permission_policy.user_has_permission(request.user, "add"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {
+                "url": reverse(self.index_url_name),
+                "label": APIToken._meta.verbose_name_plural,
+            },
+            {"url": "", "label": self.page_title},
+        ]
+
+    def form_valid(self, form):
+        days = form.cleaned_data["expires_in_days"]
+        token, key = api_token_create(
+            user=form.cleaned_data["user"],
+            name=form.cleaned_data["name"],
+            read_only=form.cleaned_data["read_only"],
+            expires_in=datetime.timedelta(days=days) if days else None,
+        )
+        return TemplateResponse(
+            self.request,
+            "api/admin/token_created.html",
+            self.get_context_data(
+                token=token, key=key, index_url=reverse(self.index_url_name)
+            ),
+        )
+
+
 class TokenIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user")
@@ -153,6 +231,10 @@ class APITokenViewSet(ModelViewSet):
         "last_used_at",
         "revoked_at",
     ]
+
+    @property
+    def add_view(self):
+        return TokenCreateView.as_view(index_url_name=self.get_url_name("index"))
 
     def get_urlpatterns(self):
         return [

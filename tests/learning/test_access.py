@@ -1,6 +1,7 @@
 """The access rule on courses, lessons, quizzes and lesson files, for every tier."""
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from wagtail.documents import get_document_model
 
@@ -8,11 +9,18 @@ import pytest
 
 from learning.models import LessonPage
 from partner_portal.partners.models import AccessLevel
+from partner_portal.resources.demo import demo_png
+from partner_portal.resources.models import PortalImage
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 TIERS = ["registered", "silver", "gold", "platinum"]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -33,21 +41,28 @@ def tier_courses(make_course):
             file=ContentFile(f"file {marker}".encode(), name=f"handout-{code}.txt"),
             access_level=AccessLevel.PARTNER,
         )
+        image = PortalImage(title=f"Diagram {marker}", access_level=AccessLevel.PARTNER)
+        image.file = ContentFile(demo_png(), name=f"diagram-{code}.png")
+        image.save()
         lesson = course.lessons().first()
         lesson.body = [
-            {"type": "document", "value": {"document": document.pk, "description": ""}}
+            {"type": "document", "value": {"document": document.pk, "description": ""}},
+            {"type": "image", "value": {"image": image.pk, "caption": ""}},
         ]
         lesson.save_revision().publish()
-        courses[code] = (course, LessonPage.objects.get(pk=lesson.pk), document, marker)
+        lesson = LessonPage.objects.get(pk=lesson.pk)
+        courses[code] = (course, lesson, (document, image), marker)
     return courses
 
 
-def _urls(course, lesson, document):
+def _urls(course, lesson, files):
+    document, image = files
     return {
         "course": course.url,
         "lesson": lesson.url,
         "quiz": f"{course.url}quiz/",
         "file": document.url,
+        "image": reverse("resources-image", args=(image.pk, "max-800x800")),
     }
 
 
@@ -57,14 +72,19 @@ def test_each_tier_sees_its_courses_and_none_above(
 ):
     client.force_login(partner_user_at(user_tier))
     rank = TIERS.index(user_tier)
-    for course_tier, (course, lesson, document, marker) in tier_courses.items():
+    for course_tier, (course, lesson, files, marker) in tier_courses.items():
         allowed = TIERS.index(course_tier) <= rank
-        for kind, url in _urls(course, lesson, document).items():
+        for kind, url in _urls(course, lesson, files).items():
             response = client.get(url)
-            body = b"".join(response) if kind == "file" else response.content
+            streamed = kind in ("file", "image")
+            body = b"".join(response) if streamed else response.content
             if allowed:
                 assert response.status_code == 200, (kind, course_tier)
-                assert marker.encode() in body, (kind, course_tier)
+                if kind == "image":
+                    assert response["Content-Type"] == "image/png"
+                    assert body.startswith(b"\x89PNG")
+                else:
+                    assert marker.encode() in body, (kind, course_tier)
             else:
                 assert response.status_code == 404, (kind, course_tier)
                 assert marker.encode() not in body, (kind, course_tier)
@@ -73,12 +93,12 @@ def test_each_tier_sees_its_courses_and_none_above(
 def test_anonymous_visitors_and_suspended_partners_see_nothing(
     client, partner_user_at, tier_courses
 ):
-    course, lesson, document, marker = tier_courses["registered"]
+    course, lesson, files, marker = tier_courses["registered"]
     for user in (None, partner_user_at("platinum", stage="suspended")):
         client.logout()
         if user:
             client.force_login(user)
-        for url in _urls(course, lesson, document).values():
+        for url in _urls(course, lesson, files).values():
             response = client.get(url)
             assert response.status_code == 404
             assert marker.encode() not in response.content
@@ -109,3 +129,15 @@ def test_staff_preview_every_course_but_take_no_quiz(client, tier_courses):
     response = client.get(f"{course.url}quiz/")
     assert b"Only partner users take quizzes" in response.content
     assert client.post(f"{course.url}enrol/").status_code == 404
+
+
+def test_a_user_below_the_tier_cannot_enrol_complete_or_take_the_quiz(
+    client, partner_user_at, tier_courses
+):
+    course, lesson, _files, _marker = tier_courses["gold"]
+    user = partner_user_at("silver")
+    client.force_login(user)
+    assert client.post(f"{course.url}enrol/").status_code == 404
+    assert client.post(lesson.url).status_code == 404
+    assert client.post(f"{course.url}quiz/", {"action": "start"}).status_code == 404
+    assert not user.enrolments.exists()

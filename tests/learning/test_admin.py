@@ -1,5 +1,5 @@
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -149,4 +149,82 @@ def test_completion_pass_rate_and_hardest_question_reports(
         2,
         1,
         50,
+    ]
+
+
+def test_expiring_and_certified_user_reports_count_only_active_awards(
+    client, make_course, make_certification
+):
+    from django.utils import timezone
+
+    from learning.services import award_revoke
+
+    today = timezone.localdate()
+    first = make_certification("sec", [make_course("sec-101")])
+    second = make_certification("net", [make_course("net-101")])
+    acme, other = MembershipFactory(partner__name="Acme"), MembershipFactory()
+    colleague = MembershipFactory(partner=acme.partner)
+
+    def award(membership, certification, expires_in, issued_days_ago=100):
+        return award_create(
+            user=membership.user,
+            certification=certification,
+            issued_at=today - timedelta(days=issued_days_ago),
+            expires_at=today + timedelta(days=expires_in),
+        )
+
+    award(acme, first, 10)  # within 10 days, on the last one
+    award(acme, second, 11)  # one day too late for 10 days
+    award(colleague, first, 5)
+    revoked = award(other, first, 3)
+    award_revoke(award=revoked, by=StaffFactory(), reason="Fraud")
+    award(other, second, 0, issued_days_ago=400)  # expires today: expired
+    client.force_login(staff_with("view_certificationaward"))
+
+    tables = {
+        t[0]: t[3]
+        for t in client.get("/admin/learning/reports/?days=10").context["tables"]
+    }
+    expiring = [(row[0], row[2], row[3]) for row in tables["expiring"]]
+    assert expiring == [
+        (
+            colleague.user.get_full_name(),
+            "Certified sec",
+            (today + timedelta(days=5)).isoformat(),
+        ),
+        (
+            acme.user.get_full_name(),
+            "Certified sec",
+            (today + timedelta(days=10)).isoformat(),
+        ),
+    ]
+    # Acme: two users (one holding two certifications); the other partner none.
+    assert tables["certified-users"] == [["Acme", 2]]
+    days_11 = client.get("/admin/learning/reports/?days=11").context["tables"]
+    assert len({t[0]: t[3] for t in days_11}["expiring"]) == 3
+
+
+def test_completion_by_partner_report_exports(client, partner_user_at, make_course):
+    from learning.services import enrolment_start, lesson_complete
+
+    course = make_course("one-101", questions=(), lessons=("Only lesson",))
+    done, idle = partner_user_at("silver"), partner_user_at("gold")
+    enrolment_start(user=idle, course=course)
+    lesson_complete(user=done, lesson=course.lessons().first())
+    client.force_login(staff_with("view_certificationaward"))
+    csv = client.get(
+        "/admin/learning/reports/?report=completion-partner&export=csv"
+    ).content.decode("utf-8-sig")
+    rows = sorted(csv.splitlines()[1:])
+    assert rows == sorted(
+        [
+            f"{done.membership.partner.name},1,1,100",
+            f"{idle.membership.partner.name},1,0,0",
+        ]
+    )
+    xlsx = client.get("/admin/learning/reports/?report=completion-tier&export=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["Gold", 1, 0, 0],
+        ["Silver", 1, 1, 100],
     ]

@@ -243,3 +243,31 @@ def test_reminders_are_booked_every_morning_on_the_database_queue(db):
         run_after = timezone.localtime(result.run_after)
         assert (run_after.hour, run_after.minute) == (7, 0)
         assert run_after > timezone.now()
+
+
+def test_a_revoked_award_gets_no_reminder_and_a_late_one_only_the_7_day_one(
+    make_course, make_certification
+):
+    from learning.reminders import send_expiry_reminders
+
+    certification = make_certification("sec", [make_course("sec-101")])
+    today = date(2026, 5, 1)
+    revoked = award_create(
+        user=MembershipFactory(user__email="revoked@example.com").user,
+        certification=certification,
+        issued_at=date(2025, 5, 31),
+        expires_at=today + timedelta(days=7),
+    )
+    award_revoke(award=revoked, by=StaffFactory(), reason="Fraud", on=today)
+    award_create(
+        user=MembershipFactory(user__email="later@example.com").user,
+        certification=certification,
+        issued_at=date(2025, 5, 31),
+        expires_at=today + timedelta(days=31),
+    )
+    assert send_expiry_reminders(today=today) == 0
+    assert mail.outbox == []
+    # The 7-day reminder alone reaches an award that missed the 30-day one.
+    assert send_expiry_reminders(today=today + timedelta(days=24)) == 1
+    assert mail.outbox[0].to == ["later@example.com"]
+    assert send_expiry_reminders(today=today + timedelta(days=25)) == 0

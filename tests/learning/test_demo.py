@@ -4,7 +4,13 @@ from django.core.management import call_command
 
 import pytest
 
-from learning.models import Certification, CourseIndexPage, CoursePage, LessonPage
+from learning.models import (
+    Certification,
+    CourseIndexPage,
+    CoursePage,
+    LearningPath,
+    LessonPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -15,16 +21,36 @@ def _counts():
         CoursePage.objects.count(),
         LessonPage.objects.count(),
         Certification.objects.count(),
+        LearningPath.objects.count(),
     )
 
 
 def test_seed_demo_creates_courses_once(client):
     call_command("seed_demo", stdout=StringIO())
     first = _counts()
-    assert first == (1, 3, 5, 1)
+    assert first == (1, 3, 5, 1, 2)
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == first
     levels = set(CoursePage.objects.values_list("access_level", "min_tier__code"))
     assert levels == {("partner", None), ("tier", "silver"), ("tier", "gold")}
     certification = Certification.objects.get()
     assert [c.code for c in certification.required_courses.all()] == ["platform-basics"]
+    sales = LearningPath.objects.get(role="sales")
+    assert sales.tier.code == "silver"
+    assert [s.course.code for s in sales.steps.all()] == [
+        "platform-basics",
+        "selling-security",
+    ]
+
+
+def test_the_demo_silver_sales_user_sees_the_sales_path(client):
+    from partner_portal.partners.models import User
+
+    call_command("seed_demo", stdout=StringIO())
+    client.force_login(User.objects.get(username="silver.user"))
+    content = client.get("/learning/").content.decode()
+    assert "Sales at Silver" in content and "Selling security" in content
+    assert "Technical track" not in content
+    client.force_login(User.objects.get(username="platinum.user"))
+    content = client.get("/learning/").content.decode()
+    assert "Technical track" in content and "Advanced deployment" in content

@@ -175,3 +175,20 @@ def test_a_course_with_a_prerequisite_waits_for_it(
     attempt = quiz_attempt_start(user=user, course=basics)
     quiz_attempt_submit(attempt=attempt, answers=right_answers(basics))
     assert enrolment_start(user=user, course=advanced).course_id == advanced.pk
+
+
+def test_a_learner_resumes_at_the_lesson_they_opened_last(
+    client, partner_user_at, make_course
+):
+    course = make_course(lessons=("First lesson", "Second lesson", "Third lesson"))
+    first, _second, third = course.lessons()
+    client.force_login(partner_user_at())
+    response = client.post(f"{course.url}enrol/")
+    assert response["Location"] == first.url
+    client.post(first.url)
+    client.get(third.url)
+    page = client.get(course.url).content.decode()
+    assert "You have completed 1 of 3 lessons." in page
+    assert f'href="{third.url}">Resume the course' in page
+    # Signing in again later, the enrol button leads back there too.
+    assert client.post(f"{course.url}enrol/")["Location"] == third.url

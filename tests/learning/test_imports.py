@@ -91,3 +91,56 @@ def test_a_file_with_the_wrong_columns_is_refused(tmp_path, setup):
             "import_certifications", path, stdout=StringIO(), stderr=StringIO()
         )
     assert not CertificationAward.objects.exists()
+
+
+def test_xlsx_and_other_encodings_import_alike(tmp_path, setup):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(
+        ["ana@example.com", "sec", "2024-01-01", "2026-01-01", "XLSX-ROW-0001"]
+    )
+    workbook.save(tmp_path / "awards.xlsx")
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(
+        "\ufeff".encode()
+        + (HEADER + "bo@example.com,sec,2024-02-01,2026-02-01,BOM-ROW-0001\n").encode()
+    )
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(
+        (HEADER + "bo@example.com,sec,2024-03-01,2026-03-01,GBK-ROW-0001\n").encode(
+            "gb18030"
+        )
+    )
+    for path in (tmp_path / "awards.xlsx", bom, gbk):
+        call_command(
+            "import_certifications", str(path), stdout=StringIO(), stderr=StringIO()
+        )
+    assert set(CertificationAward.objects.values_list("credential_id", flat=True)) == {
+        "XLSX-ROW-0001",
+        "BOM-ROW-0001",
+        "GBK-ROW-0001",
+    }
+
+
+def test_an_xlsx_file_with_a_bad_row_writes_nothing(tmp_path, setup):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(["ana@example.com", "sec", "2024-01-01", "2026-01-01", ""])
+    sheet.append(["bo@example.com", "sec", "2024-01-01", "not a date", ""])
+    workbook.save(tmp_path / "awards.xlsx")
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 error"):
+        call_command(
+            "import_certifications",
+            str(tmp_path / "awards.xlsx"),
+            stdout=StringIO(),
+            stderr=err,
+        )
+    assert "Row 3, column expires_at" in err.getvalue()
+    assert not CertificationAward.objects.exists()

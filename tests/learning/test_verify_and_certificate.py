@@ -1,8 +1,12 @@
+import io
 import re
 import zlib
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 import pytest
+from pypdf import PdfReader
 
 from learning.certificates import certificate_pdf
 from learning.services import award_create, award_revoke
@@ -119,3 +123,58 @@ def test_correct_answers_never_reach_the_browser_before_submission(
     content = response.content.decode()
     assert "You passed with a score of 100%" in content
     assert "HTTP and TLS are protocols." in content
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The text a PDF reader shows; pypdf reads the CJK font's map as UTF-16 units."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(page.extract_text() for page in pages).replace("\x00", "")
+
+
+def test_a_revoked_certificate_cannot_be_downloaded(client, award):
+    url = f"/learning/certificates/{award.credential_id}.pdf"
+    award_revoke(award=award, by=StaffFactory(), reason="Exam taken by someone else")
+    client.force_login(award.user)
+    response = client.get(url)
+    assert response.status_code == 410
+    assert response["Content-Type"].startswith("text/html")
+    content = response.content.decode()
+    assert "was revoked on" in content and "can no longer be downloaded" in content
+    assert "Exam taken by someone else" not in content
+    learning = client.get("/learning/").content.decode()
+    assert "Revoked" in learning
+    assert url not in learning
+    assert f"/verify/{award.credential_id}" in learning
+    verify = client.get(f"/verify/{award.credential_id}").content.decode()
+    assert "Revoked" in verify
+    client.force_login(MembershipFactory(partner=award.partner).user)
+    assert client.get(url).status_code == 404
+
+
+def test_a_revocation_from_a_later_day_leaves_the_certificate_until_then(client, award):
+    award_revoke(
+        award=award,
+        by=StaffFactory(),
+        reason="Partner leaves the program",
+        on=timezone.localdate() + timedelta(days=3),
+    )
+    client.force_login(award.user)
+    response = client.get(f"/learning/certificates/{award.credential_id}.pdf")
+    assert response.status_code == 200
+    assert "Active" in client.get(f"/verify/{award.credential_id}").content.decode()
+
+
+def test_an_expired_certificate_is_still_the_holders_marked_expired(client, award):
+    url = f"/learning/certificates/{award.credential_id}.pdf"
+    client.force_login(award.user)
+    active = _pdf_text(client.get(url).content)
+    assert "Certified sec" in active and "expired" not in active
+    award.issued_at, award.expires_at = date(2020, 1, 10), date(2022, 1, 10)
+    award.save()
+    learning = client.get("/learning/").content.decode()
+    assert "Expired" in learning and url in learning
+    response = client.get(url)
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    assert "Certified sec" in text
+    assert "This certification expired on Jan. 10, 2022." in text

@@ -1,7 +1,7 @@
 """The events outside systems may subscribe to; other apps add theirs here.
 
     from partner_portal.api.webhooks.events import register_event
-    register_event("certification.awarded", _("A user was awarded a certification."))
+    register_event("deal.registered", _("A partner registered a deal."))
 
 `emit()` records one delivery per active subscription and hands them to the worker
 once the surrounding transaction commits, so a rolled-back change sends nothing.
@@ -43,6 +43,12 @@ register_event(
     "partner.stage_changed", _("A partner moved to another lifecycle stage.")
 )
 register_event("partner.tier_changed", _("A partner moved to another tier."))
+register_event(
+    "certification.awarded", _("A partner user was awarded a certification.")
+)
+register_event(
+    "certification.expired", _("A partner user's certification award expired.")
+)
 
 
 def emit(name: str, data: dict) -> list[WebhookDelivery]:

@@ -76,3 +76,54 @@ def world(db):
         manager=manager,
         staff=staff,
     )
+
+
+def grant_award_view(*users):
+    """What staff need, besides seeing the partner, to see its awards."""
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.get(
+        content_type__app_label="learning", codename="view_certificationaward"
+    )
+    for user in users:
+        user.user_permissions.add(permission)
+
+
+@pytest.fixture
+def awards(world):
+    """One award per partner: A's active, B's expired, C's revoked.
+
+    The account manager and staff of the world may view awards.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from learning.models import Certification
+    from learning.services import award_create, award_revoke
+
+    grant_award_view(world.manager, world.staff)
+    today = timezone.localdate()
+    network = Certification.objects.create(code="net-pro", name="Network Pro")
+    security = Certification.objects.create(code="sec-pro", name="Security Pro")
+    user_c = MembershipFactory(partner=world.partner_c, user__username="carol").user
+    a = award_create(
+        user=world.user_a,
+        certification=network,
+        issued_at=today - datetime.timedelta(days=30),
+        expires_at=today + datetime.timedelta(days=300),
+    )
+    b = award_create(
+        user=world.user_b,
+        certification=network,
+        issued_at=today - datetime.timedelta(days=400),
+        expires_at=today - datetime.timedelta(days=35),
+    )
+    c = award_create(
+        user=user_c,
+        certification=security,
+        issued_at=today - datetime.timedelta(days=10),
+        expires_at=today + datetime.timedelta(days=20),
+    )
+    c = award_revoke(award=c, by=world.staff, reason="Exam fraud")
+    return {"a": a, "b": b, "c": c}

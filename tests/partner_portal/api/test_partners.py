@@ -309,3 +309,19 @@ def test_tier_history_query_count_is_constant(
             f"/api/v1/partners/{world.partner_a.pk}/tier-history/?page_size={size}"
         )
     assert response.status_code == 200
+
+
+def test_404_and_invalid_errors_speak_chinese_too(world):
+    client = world.client("user_a")
+    missing = client.get(
+        f"/api/v1/partners/{world.partner_b.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert missing.json() == {
+        "code": "not_found",
+        "message": "此地址下未找到任何内容。",
+    }
+    invalid = client.get(
+        "/api/v1/partners/?stage=nonsense", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert invalid.json()["code"] == "invalid"
+    assert invalid.json()["message"] == "提交的部分数据无效。"

@@ -188,3 +188,19 @@ def test_sales_list_query_count_is_constant(
         with django_assert_max_num_queries(8):
             response = client.get(f"{URL}?page_size={size}")
         assert len(response.json()["results"]) == size
+
+
+@pytest.mark.parametrize("column", ["source", "partner", "id"])
+def test_csv_upload_refuses_columns_it_does_not_take(world, importer, column):
+    import io
+
+    csv = io.BytesIO(
+        b"invoice_number,line_number,partner_external_id,date,sku,quantity,amount,"
+        b"currency," + column.encode() + b"\n"
+        b"INV-F2,1,CRM-C,2026-06-01,SKU-9,1,10.00,EUR,1\n"
+    )
+    csv.name = "sales.csv"
+    response = importer.post(URL, {"file": csv}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_rows"
+    assert not SalesRecord.objects.filter(invoice_number="INV-F2").exists()

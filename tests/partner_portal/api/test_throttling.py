@@ -55,3 +55,16 @@ def test_per_address_limit_covers_every_caller(world):
         assert "Retry-After" in response
         other = world.client("staff").get("/api/v1/partners/", REMOTE_ADDR="10.0.0.9")
         assert other.status_code == 200
+
+
+def test_429_message_speaks_the_callers_language(world):
+    with rates("1/min", "100/min"):
+        client = token_client(world.user_a)
+        assert client.get("/api/v1/partners/").status_code == 200
+        response = client.get("/api/v1/partners/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 429
+        seconds = int(response["Retry-After"])
+        assert response.json() == {
+            "code": "throttled",
+            "message": f"请求过多。请在 {seconds} 秒后重试。",
+        }

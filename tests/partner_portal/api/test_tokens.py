@@ -132,3 +132,26 @@ def test_session_writes_need_csrf(world):
         f"/api/v1/partners/{world.partner_b.pk}/", {"phone": "1"}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_staff_permissions_are_read_afresh_on_every_call(world):
+    from django.contrib.auth.models import Group, Permission
+
+    client = token_client(world.staff)
+    listed = client.get("/api/v1/partners/")
+    assert len(listed.json()["results"]) == 3
+    world.staff.user_permissions.remove(
+        *Permission.objects.filter(content_type__app_label="partners")
+    )
+    assert client.get("/api/v1/partners/").json()["results"] == []
+    # Permissions held through a group count the same way, at once.
+    group = Group.objects.create(name="Programme managers")
+    group.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="partners", codename="view_partner"
+        )
+    )
+    world.staff.groups.add(group)
+    assert len(client.get("/api/v1/partners/").json()["results"]) == 3
+    world.staff.groups.remove(group)
+    assert client.get("/api/v1/partners/").json()["results"] == []

@@ -195,13 +195,70 @@ def test_unreachable_receiver_is_logged(world, django_capture_on_commit_callback
 def test_other_apps_can_register_events(world, django_capture_on_commit_callbacks):
     from partner_portal.api.webhooks import events
 
-    register_event("certification.awarded", "A user was awarded a certification.")
+    register_event("deal.registered", "A partner registered a deal.")
     request_cleanup = events._EVENTS.pop
     with Receiver() as receiver:
-        subscribe(receiver.url, "certification.awarded")
+        subscribe(receiver.url, "deal.registered")
         with django_capture_on_commit_callbacks(execute=True):
-            emit("certification.awarded", {"credential_id": "C-1"})
-    assert events_of(receiver) == ["certification.awarded"]
+            emit("deal.registered", {"deal": "D-1"})
+    assert events_of(receiver) == ["deal.registered"]
     with pytest.raises(ValueError):
         emit("no.such.event", {})
-    request_cleanup("certification.awarded")
+    request_cleanup("deal.registered")
+
+
+def test_certification_awarded_and_expired_once(
+    world, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from learning.models import Certification
+    from learning.services import award_create, award_expiries_record, award_revoke
+
+    today = timezone.localdate()
+    certification = Certification.objects.create(code="net-pro", name="Network Pro")
+    with Receiver() as receiver:
+        subscription = subscribe(
+            receiver.url, "certification.awarded", "certification.expired"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            award = award_create(
+                user=world.user_a,
+                certification=certification,
+                issued_at=today - datetime.timedelta(days=365),
+                expires_at=today + datetime.timedelta(days=1),
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            revoked = award_create(
+                user=world.user_b,
+                certification=certification,
+                issued_at=today - datetime.timedelta(days=10),
+                expires_at=today + datetime.timedelta(days=1),
+            )
+            award_revoke(award=revoked, by=None, reason="Exam fraud")
+        # Nothing is due yet; on its expiry day only the award not revoked is.
+        assert award_expiries_record(today=today) == 0
+        tomorrow = today + datetime.timedelta(days=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert award_expiries_record(today=tomorrow) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert award_expiries_record(today=tomorrow) == 0
+    assert events_of(receiver) == [
+        "certification.awarded",
+        "certification.awarded",
+        "certification.expired",
+    ]
+    for item in receiver.received:
+        header = item["headers"][signing.SIGNATURE_HEADER]
+        assert signing.verify(subscription.secret, item["body"], header)
+    awarded = json.loads(receiver.received[0]["body"])["data"]["award"]
+    assert awarded["credential_id"] == award.credential_id
+    assert awarded["certification"] == "net-pro"
+    assert awarded["partner"]["external_id"] == "CRM-A"
+    assert awarded["status"] == "active"
+    expired = json.loads(receiver.received[2]["body"])["data"]["award"]
+    assert (expired["id"], expired["status"]) == (award.pk, "expired")
+    award.refresh_from_db()
+    assert award.expiry_recorded_at is not None
