@@ -5,10 +5,13 @@ access rule in `partners.access` decides who may see it, for pages, files,
 listings, counts and the sitemap alike.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +57,22 @@ class PortalRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+    @property
+    def url(self):
+        """The checked view instead of the file's /media/ URL, which never answers.
+
+        Wagtail's admin shows every preview from this URL (listing, chooser, image
+        and page editors, rich text editor). The query string names the file, so a
+        new file or focal point is not hidden behind the browser's cached copy.
+        """
+        if not self.filter_spec:
+            # Wagtail's stand-in for a missing file: a broken image, as Wagtail
+            # shows it, rather than an error for the whole admin page.
+            return super().url
+        version = hashlib.sha256(self.file.name.encode()).hexdigest()[:12]
+        path = reverse("resources-image", args=(self.image_id, self.filter_spec))
+        return f"{path}?v={version}"
 
 
 class AssetType(models.TextChoices):

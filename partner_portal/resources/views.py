@@ -3,40 +3,53 @@
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.images.exceptions import InvalidFilterSpecError
+from wagtail.images.models import Filter
 
 from partner_portal.partners.access import audience_for
 
+from .images import allowed_filter_specs
 from .models import PolicyPage
 from .permissions import image_visible_to, not_found
 from .selectors import pending_policies, policy_coverage, policy_missing_users
 from .services import policy_acknowledge
 
-# Only these renditions can be asked for, so a visitor cannot make the server
-# generate arbitrary sizes.
-IMAGE_FILTERS = frozenset({"fill-400x300", "max-800x800", "max-1600x1600"})
-
 
 def serve_image(request, image_id, filter_spec):
-    """An image rendition, after the access rule; a hidden image answers 404."""
-    if filter_spec not in IMAGE_FILTERS:
+    """An image rendition, after the access rule; a hidden image answers 404.
+
+    Anyone may ask for the portal's sizes. Users with admin access may also have
+    the renditions Wagtail's admin made for its previews (and `original`) while
+    rendering its pages; a size nobody has rendered is never made on request.
+    """
+    portal_size = filter_spec in allowed_filter_specs()
+    if not portal_size and not request.user.has_perm("wagtailadmin.access_admin"):
         raise Http404
     image = get_object_or_404(get_image_model(), pk=image_id)
     if not image_visible_to(image, request.user):
         return not_found()
+    # Apps that use images add their own rule (a lesson's image is no more visible
+    # than its course), as Wagtail's before_serve_document does for documents.
+    for hook in hooks.get_hooks("before_serve_portal_image"):
+        if not hook(image, request):
+            return not_found()
     try:
-        rendition = image.get_rendition(filter_spec)
-    except (InvalidFilterSpecError, OSError):
+        if portal_size:
+            rendition = image.get_rendition(filter_spec)
+        else:
+            rendition = image.find_existing_rendition(Filter(spec=filter_spec))
+        rendition.file.open("rb")
+    except (InvalidFilterSpecError, ObjectDoesNotExist, OSError):
         raise Http404 from None
-    rendition.file.open("rb")
     response = FileResponse(rendition.file, content_type=_content_type(rendition))
     # Restricted images must not sit in shared caches.
     response["Cache-Control"] = "private, max-age=3600"

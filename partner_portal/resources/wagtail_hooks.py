@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .images import CheckedImageEmbedHandler
 from .permissions import document_visible_to, not_found
 
 
@@ -13,6 +14,13 @@ def check_document_access(document, request):
     if not document_visible_to(document, request.user):
         return not_found()
     return None
+
+
+@hooks.register("register_rich_text_features", order=100)
+def register_checked_image_embeds(features):
+    """Replace Wagtail's image embed handler (registered at order 0), whose
+    rendition URLs under /media/ would bypass the access rule."""
+    features.register_embed_type(CheckedImageEmbedHandler)
 
 
 @hooks.register("register_admin_urls")

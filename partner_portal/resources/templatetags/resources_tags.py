@@ -1,6 +1,8 @@
 from django import template
-from django.urls import reverse
+from django.utils.html import format_html
 
+from ..images import checked_image_url
+from ..permissions import image_visible_to
 from ..selectors import pending_policies
 
 register = template.Library()
@@ -11,7 +13,21 @@ def portal_image_url(image, filter_spec="fill-400x300"):
     """The permission-checked URL of an image rendition (never a media URL)."""
     if image is None:
         return ""
-    return reverse("resources-image", args=(image.pk, filter_spec))
+    return checked_image_url(image, filter_spec)
+
+
+@register.simple_tag(takes_context=True)
+def portal_image(context, image, filter_spec, alt=""):
+    """An <img> through the checked view, or nothing for a user who may not see
+    the image, so that neither the picture nor its title reaches the page."""
+    request = context.get("request")
+    if image is None or not image_visible_to(image, getattr(request, "user", None)):
+        return ""
+    return format_html(
+        '<img src="{}" alt="{}">',
+        checked_image_url(image, filter_spec),
+        alt or image.title,
+    )
 
 
 @register.inclusion_tag("resources/policy_banner.html", takes_context=True)

@@ -4,7 +4,9 @@ from django.urls import reverse
 
 import pytest
 
-from .conftest import MARKERS, VISIBLE
+from partner_portal.resources.models import PolicyPage
+
+from .conftest import MARKERS, VISIBLE, access_for, publish
 
 ROLES = list(VISIBLE)
 
@@ -69,6 +71,7 @@ def test_library_lists_and_counts_only_visible_assets(role, hub, client_as):
     facets = {group.name: group.values for group in browse.facets}
     assert [(f.label, f.count) for f in facets["type"]] == [("Brochure", count)]
     assert [(f.label, f.count) for f in facets["product"]] == [("Edge Gateway", count)]
+    assert [(f.label, f.count) for f in facets["language"]] == [("English", count)]
     assert sorted(f.label for f in facets["tag"]) == sorted(VISIBLE[role])
 
 
@@ -87,16 +90,64 @@ def test_announcements_on_home_and_pages_follow_the_level(role, hub, client_as):
         assert response.status_code == (200 if marker in VISIBLE[role] else 404)
 
 
-def test_sitemap_lists_only_public_items(hub, client):
+@pytest.fixture
+def policies(hub):
+    """One policy per access level, to be acknowledged, its marker in title and body."""
+    made = {}
+    for number, marker in enumerate(MARKERS):
+        policy = PolicyPage(
+            title=f"Policy {marker}",
+            slug=f"policy-{number}",
+            policy_type="other",
+            body=f"<p>Rules for {marker}.</p>",
+            requires_acknowledgement=True,
+            **access_for(marker),
+        )
+        hub.library.get_parent().add_child(instance=policy)
+        made[marker] = publish(policy)
+    return made
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_policies_and_their_banner_follow_the_level(role, policies, client_as):
+    client = client_as(role)
+    for marker, policy in policies.items():
+        response = client.get(policy.url)
+        if marker in VISIBLE[role]:
+            assert response.status_code == 200, marker
+            assert f"Rules for {marker}." in response.text
+        else:
+            assert response.status_code == 404, marker
+            assert marker not in response.text
+    home = client.get("/").text
+    for marker in hidden(role):
+        assert marker not in home
+    # Partner users are asked to acknowledge exactly the policies they may read.
+    asks = role not in ("anonymous", "suspended", "staff")
+    for marker in VISIBLE[role]:
+        assert (f"Policy {marker}" in home) is asks, marker
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_sitemap_and_feed_list_only_public_items_whoever_asks(
+    role, policies, client_as
+):
+    client = client_as(role)
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     text = response.content.decode()
     # Slugs are numbered in marker order: 0 is the public item.
     assert "/library/asset-0/" in text
     assert "/library/news-0/" in text
+    assert "/policy-0/" in text
     for number in range(1, len(MARKERS)):
         assert f"/asset-{number}/" not in text
         assert f"/news-{number}/" not in text
+        assert f"/policy-{number}/" not in text
+    feed = client.get(reverse("resources-announcements-feed")).content.decode()
+    assert "News aardvarkpublic" in feed
+    for marker in MARKERS[1:]:
+        assert marker not in feed
 
 
 def test_the_document_url_with_a_wrong_filename_reveals_nothing(hub, client):
@@ -121,15 +172,6 @@ def test_unknown_image_sizes_are_refused(hub, client):
     image = hub.assets["aardvarkpublic"].thumbnail
     url = reverse("resources-image", args=(image.pk, "fill-4000x4000"))
     assert client.get(url).status_code == 404
-
-
-def test_the_announcements_feed_lists_only_public_items(hub, client):
-    response = client.get(reverse("resources-announcements-feed"))
-    assert response.status_code == 200
-    text = response.content.decode()
-    assert "News aardvarkpublic" in text
-    for marker in MARKERS[1:]:
-        assert marker not in text
 
 
 @pytest.mark.parametrize("url", ["/admin/documents/", "/admin/images/"])

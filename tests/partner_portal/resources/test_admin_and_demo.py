@@ -6,6 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+import pytest
+
 from partner_portal.resources.models import (
     AnnouncementPage,
     AssetPage,
@@ -14,6 +16,7 @@ from partner_portal.resources.models import (
 )
 from tests.factories import StaffFactory
 
+from .conftest import MARKERS
 from .test_asset_import import archive
 
 
@@ -58,3 +61,40 @@ def test_seed_demo_builds_the_hub_once(db, settings, tmp_path):
     assert AssetPage.objects.count() == 7
     assert PolicyPage.objects.get().requires_acknowledgement
     assert AnnouncementPage.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "item",
+    ["library", "asset", "announcement", "document", "image"],
+)
+def test_every_content_item_has_its_access_level_in_the_editor(hub, client, item):
+    """One access-level field, with the minimum tier it needs, on every editor."""
+    client.force_login(StaffFactory(is_superuser=True))
+    asset = hub.assets[MARKERS[0]]
+    url = {
+        "library": reverse("wagtailadmin_pages:edit", args=(hub.library.pk,)),
+        "asset": reverse("wagtailadmin_pages:edit", args=(asset.pk,)),
+        "announcement": reverse(
+            "wagtailadmin_pages:edit",
+            args=(hub.announcements[MARKERS[0]].pk,),
+        ),
+        "document": reverse("wagtaildocs:edit", args=(asset.document.pk,)),
+        "image": reverse("wagtailimages:edit", args=(asset.thumbnail.pk,)),
+    }[item]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.text.count('name="access_level"') == 1
+    assert 'name="min_tier"' in response.text
+
+
+def test_the_policy_editor_has_its_access_level(site_root, client):
+    policy = PolicyPage(
+        title="Code of conduct",
+        slug="coc",
+        policy_type="code_of_conduct",
+        body="<p>x</p>",
+    )
+    site_root.add_child(instance=policy)
+    client.force_login(StaffFactory(is_superuser=True))
+    response = client.get(reverse("wagtailadmin_pages:edit", args=(policy.pk,)))
+    assert response.text.count('name="access_level"') == 1

@@ -127,12 +127,29 @@ def test_reimport_updates_instead_of_duplicating(library):
     assert brochure.live
 
 
+def test_reimporting_the_same_archive_changes_nothing(library):
+    asset_import(file=archive(), dry_run=False)
+    files = dict(PortalDocument.objects.values_list("pk", "file"))
+    pages = dict(AssetPage.objects.values_list("pk", "live"))
+    report = asset_import(file=archive(), dry_run=False)
+    assert report.written
+    assert [row.key for row in report.rows] == ["eg-brochure", "eg-prices"]
+    assert report.created == 0
+    assert dict(PortalDocument.objects.values_list("pk", "file")) == files
+    assert dict(AssetPage.objects.values_list("pk", "live")) == pages
+    assert sorted(AssetPage.objects.values_list("slug", flat=True)) == [
+        "eg-brochure",
+        "eg-prices",
+    ]
+
+
 @pytest.mark.parametrize(
     ("encoding", "title"),
     [
         ("utf-8", "边缘网关手册"),
         ("utf-8-sig", "边缘网关手册"),
         ("gb18030", "边缘网关手册"),
+        ("gbk", "边缘网关手册"),
     ],
 )
 def test_manifest_encodings_are_read(library, encoding, title):
