@@ -444,3 +444,70 @@ def test_a_partner_or_import_with_sales_lines_cannot_be_deleted(tmp_path, partne
     with pytest.raises(ProtectedError):
         result.source.delete()
     assert SalesRecord.objects.get().partner == partners[0]
+
+
+# Files PostgreSQL's COPY could read otherwise than the Python reader: each must
+# give what the Python reader gives (the import switches readers where needed).
+READ_ALIKE = [
+    ("spaces around values", f"{HEADER}\n INV-1 , 1,P-1 ,2025-01-31,SKU-A,2 ,"
+     "100.50\u3000,usd\n"),
+    ("a blank line", f"{HEADER}\n{GOOD}\n\nINV-2,1,P-2,2025-01-31,B,1,5.00,USD\n"),
+    ("a row of empty cells", f"{HEADER}\n{GOOD}\n, ,,,,,,\nINV-2,1,P-2,2025-01-31,B,1,"
+     "5.00,USD\n"),
+    ("quoted values", f'{HEADER}\n"INV-1","1","P-1","2025-01-31","SKU-A","2","100.50",'
+     '"USD"\n"INV-2",1,P-2,2025-01-31,"B, boxed",1,5.00,USD\n'),
+    ("leading zeros and a signed zero", f"{HEADER}\nINV-1,001,P-1,2025-01-31,SKU-A,-0,"
+     "-0.00,USD\n"),
+    ("Windows line endings", f"{HEADER}\r\n{GOOD}\r\nINV-2,1,P-2,2025-01-31,B,1,5,"
+     "USD\r\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "text"), READ_ALIKE, ids=[c for c, _ in READ_ALIKE])
+def test_a_file_is_read_as_the_python_reader_reads_it(tmp_path, partners, case, text):
+    path = tmp_path / "sales.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+
+    result = run_import(path)
+
+    assert result.ok, result.error_list()
+    lines = SalesRecord.objects.order_by("invoice_number")
+    assert [(r.invoice_number, r.line_number, r.currency) for r in lines] == [
+        ("INV-1", 1, "USD"),
+        *([("INV-2", 1, "USD")] if "INV-2" in text else []),
+    ]
+    assert result.rows == lines.count()
+
+
+def test_a_line_of_backslash_dot_does_not_end_the_file(tmp_path, partners):
+    """In a CSV COPY, a line that is only "\\." ends the data without an error."""
+    path = tmp_path / "sales.csv"
+    path.write_text(f"{HEADER}\n{GOOD}\n\\.\nINV-2,1,P-9,2025-01-31,B,1,5,USD\n")
+
+    result = run_import(path)
+
+    assert {(e.row, e.column) for e in result.error_list()} >= {
+        (3, "line_number"),
+        (4, "partner_external_id"),
+    }
+    assert ledger() == ([], [], 0)
+
+
+def test_a_nul_character_in_a_code_is_refused_by_name(partners):
+    row = dict(zip(HEADER.split(","), GOOD.split(","), strict=True))
+    row.update(invoice_number="INV\x001", amount="1\x002")
+
+    result = sales_import_rows(rows=[(2, row)], name="nul")
+
+    assert [(e.column, e.message) for e in result.error_list()] == [
+        (
+            "invoice_number",
+            "The invoice number contains a NUL character, which is not allowed.",
+        ),
+        (
+            "amount",
+            "The amount is not a number. Write it with a point before the cents, "
+            "such as 1234.50 or -99.90 for a return.",
+        ),
+    ]
+    assert ledger() == ([], [], 0)
