@@ -2,28 +2,18 @@
 
 from django.utils.html import strip_tags
 
-from partner_portal.partners.models import AccessLevel
+from partner_portal.partners.access import strictest
 from search.registry import IndexableKind, register_kind
 
 from .models import CoursePage, LessonPage
 
 
-def _strictness(page):
-    if page.access_level == AccessLevel.PUBLIC:
-        return 0
-    if page.access_level == AccessLevel.PARTNER:
-        return 1
-    if page.access_level == AccessLevel.TIER and page.min_tier is not None:
-        return 2 + page.min_tier.rank
-    return 10_000  # staff only
-
-
 def _access(*pages):
     """A lesson is never more visible than its course: index the stricter level."""
-    strictest = max(pages, key=_strictness)
+    strictest_page = strictest(*pages)
     return {
-        "access_level": strictest.access_level,
-        "min_tier_id": strictest.min_tier_id,
+        "access_level": strictest_page.access_level,
+        "min_tier_id": strictest_page.min_tier_id,
     }
 
 

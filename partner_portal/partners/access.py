@@ -81,6 +81,29 @@ STAFF = Audience(is_staff=True)
 _CACHE_ATTR = "_cplms_audience"
 
 
+def _partner_audiences():
+    """Every audience short of staff: anonymous visitors and a user at each tier."""
+    from .models import Tier
+
+    ranks = Tier.objects.values_list("rank", flat=True)
+    return [ANONYMOUS, *(Audience(tier_rank=rank) for rank in ranks)]
+
+
+def is_as_open_as(item, other):
+    """Whether everyone who may see `other` may also see `item`."""
+    return all(
+        audience.may_see(item)
+        for audience in _partner_audiences()
+        if audience.may_see(other)
+    )
+
+
+def strictest(*items):
+    """The item the fewest may see; access levels nest, so it is the strictest."""
+    audiences = _partner_audiences()
+    return min(items, key=lambda item: sum(a.may_see(item) for a in audiences))
+
+
 def audience_for(user):
     """The audience of a user, computed afresh for each request's user object.
 

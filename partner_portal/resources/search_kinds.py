@@ -3,8 +3,7 @@
 from django.db.models.signals import post_save, pre_delete
 from django.utils.html import strip_tags
 
-from partner_portal.partners.access import ANONYMOUS, Audience
-from partner_portal.partners.models import Tier
+from partner_portal.partners.access import is_as_open_as
 from search.extract import stored_file_text
 from search.outbox import outbox_record
 from search.registry import IndexableKind, register_kind
@@ -21,22 +20,11 @@ def _page_fields(page):
     }
 
 
-def _document_as_open_as(document, page) -> bool:
-    """Whether everyone who may see the asset may also see its document.
-
-    Only then does the file's text go into the asset's document: its snippets and
-    matches must not reveal a file the reader may not download.
-    """
-    ranks = Tier.objects.values_list("rank", flat=True)
-    audiences = [ANONYMOUS, *(Audience(tier_rank=rank) for rank in ranks)]
-    return all(
-        audience.may_see(document) for audience in audiences if audience.may_see(page)
-    )
-
-
 def _asset_file_text(page):
     document = page.document
-    if document is None or not _document_as_open_as(document, page):
+    # The file's text goes into the asset's entry only if everyone who may see the
+    # asset may download the file: snippets and matches must not reveal it.
+    if document is None or not is_as_open_as(document, page):
         return ""
     return stored_file_text(document.file)
 

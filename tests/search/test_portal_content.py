@@ -89,3 +89,10 @@ def test_autocomplete_suggests_only_visible_titles(client, demo_index):
     client.force_login(User.objects.get(username="gold.user"))
     titles = client.get("/search/suggest/", {"q": "adv"}).json()["suggestions"]
     assert "Advanced deployment" in titles
+
+
+def test_a_lesson_is_indexed_no_more_visible_than_its_gold_course(demo_index):
+    """The lesson itself is open to any partner; its course is Gold only."""
+    assert "High availability" in titles("gold.user", "collectors")
+    assert not titles("silver.user", "collectors")
+    assert not titles("registered.user", "collectors")

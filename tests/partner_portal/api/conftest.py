@@ -17,6 +17,17 @@ from tests.factories import (
     staff_with_permissions,
 )
 
+# The scoping matrix: which of partners A, B and C each caller sees (the manager is
+# assigned C; the manager and staff hold the view permission of the endpoint's model).
+CALLERS = ["anonymous", "user_a", "user_b", "manager", "staff"]
+VISIBLE = {
+    "anonymous": set(),
+    "user_a": {"a"},
+    "user_b": {"b"},
+    "manager": {"c"},
+    "staff": {"a", "b", "c"},
+}
+
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters():

@@ -8,20 +8,11 @@ from learning.models import CertificationAward
 from learning.services import award_create, award_revoke
 from tests.factories import StaffFactory
 
-from .conftest import grant_award_view, token_client
+from .conftest import CALLERS, VISIBLE, grant_award_view, token_client
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/certifications/"
-CALLERS = ["anonymous", "user_a", "user_b", "manager", "staff"]
-# Which partners' awards each caller sees (manager and staff may view awards).
-VISIBLE = {
-    "anonymous": set(),
-    "user_a": {"a"},
-    "user_b": {"b"},
-    "manager": {"c"},
-    "staff": {"a", "b", "c"},
-}
 
 
 def ids(response):

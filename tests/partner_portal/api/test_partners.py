@@ -4,17 +4,9 @@ from partner_portal.partners.models import Stage, TierChange
 from partner_portal.partners.services import partner_update
 from tests.factories import PartnerFactory, tier
 
-pytestmark = pytest.mark.django_db
+from .conftest import CALLERS, VISIBLE
 
-CALLERS = ["anonymous", "user_a", "user_b", "manager", "staff"]
-# Which of partners A, B and C each caller sees.
-VISIBLE = {
-    "anonymous": set(),
-    "user_a": {"a"},
-    "user_b": {"b"},
-    "manager": {"c"},
-    "staff": {"a", "b", "c"},
-}
+pytestmark = pytest.mark.django_db
 
 
 def names(response):
