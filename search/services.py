@@ -12,10 +12,16 @@ def normalise(text: str) -> str:
     return " ".join(text.split()).lower()[:200]
 
 
-def search_query_record(*, text: str, results: int, user, source: SearchSource):
-    return SearchQuery.objects.create(
+def search_query_record(*, text: str, result, user, source: SearchSource) -> None:
+    """Record a search the user ran; `result` is what search.query.search gave.
+
+    A search counts once, on its first page: paging on is not a new search.
+    """
+    if result.page != 1:
+        return
+    SearchQuery.objects.create(
         text=normalise(text),
-        results=results,
+        results=result.total,
         source=source,
         user=user if user is not None and user.is_authenticated else None,
     )

@@ -30,14 +30,9 @@ def search_page(request):
             page=_page(request),
             **filters,
         )
-        # A search counts once, on its first page; paging on is not a new search.
-        if result.page == 1:
-            search_query_record(
-                text=query,
-                results=result.total,
-                user=request.user,
-                source=SearchSource.PORTAL,
-            )
+        search_query_record(
+            text=query, result=result, user=request.user, source=SearchSource.PORTAL
+        )
         for hit in result.hits:
             hit["click_token"] = click_token(text=query, hit=hit)
     return render(

@@ -144,13 +144,9 @@ class SearchView(ApiViewMixin, APIView):
             per_page=data["page_size"],
             **{name: data.get(name, "") for name in FILTERABLE},
         )
-        if result.page == 1:
-            search_query_record(
-                text=data["q"],
-                results=result.total,
-                user=request.user,
-                source=SearchSource.API,
-            )
+        search_query_record(
+            text=data["q"], result=result, user=request.user, source=SearchSource.API
+        )
         body = SearchResultSerializer(
             {
                 "count": result.total,

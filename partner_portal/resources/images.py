@@ -29,9 +29,9 @@ def allowed_filter_specs() -> frozenset[str]:
     return PORTAL_FILTERS | {fmt.filter_spec for fmt in get_image_formats()}
 
 
-def checked_image_url(image, filter_spec: str) -> str:
+def checked_image_url(image_id: int, filter_spec: str) -> str:
     """The permission-checked URL of a rendition; never a media URL."""
-    return reverse("resources-image", args=(image.pk, filter_spec))
+    return reverse("resources-image", args=(image_id, filter_spec))
 
 
 class CheckedImageEmbedHandler(ImageEmbedHandler):
@@ -60,7 +60,7 @@ class CheckedImageEmbedHandler(ImageEmbedHandler):
             tags.append(
                 format_html(
                     '<img src="{}" alt="{}" width="{}" height="{}" class="{}">',
-                    checked_image_url(image, filter_spec),
+                    checked_image_url(image.pk, filter_spec),
                     attrs.get("alt", ""),
                     width,
                     height,

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +27,8 @@ from taggit.models import TaggedItemBase
 
 from partner_portal.partners.access import AccessControlledPage
 from partner_portal.partners.models import AccessControlled
+
+from .images import checked_image_url
 
 
 class PortalDocument(AccessControlled, AbstractDocument):
@@ -71,7 +72,7 @@ class PortalRendition(AbstractRendition):
             # shows it, rather than an error for the whole admin page.
             return super().url
         version = hashlib.sha256(self.file.name.encode()).hexdigest()[:12]
-        path = reverse("resources-image", args=(self.image_id, self.filter_spec))
+        path = checked_image_url(self.image_id, self.filter_spec)
         return f"{path}?v={version}"
 
 

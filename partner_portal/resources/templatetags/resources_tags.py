@@ -13,7 +13,7 @@ def portal_image_url(image, filter_spec="fill-400x300"):
     """The permission-checked URL of an image rendition (never a media URL)."""
     if image is None:
         return ""
-    return checked_image_url(image, filter_spec)
+    return checked_image_url(image.pk, filter_spec)
 
 
 @register.simple_tag(takes_context=True)
@@ -25,7 +25,7 @@ def portal_image(context, image, filter_spec, alt=""):
         return ""
     return format_html(
         '<img src="{}" alt="{}">',
-        checked_image_url(image, filter_spec),
+        checked_image_url(image.pk, filter_spec),
         alt or image.title,
     )
 
