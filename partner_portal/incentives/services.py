@@ -464,8 +464,12 @@ def _load_rows(
     names = ", ".join(f'"{name}"' for name in ("row_number", *COLUMNS))
     if connection.vendor == "postgresql":
         # csv.writer formats rows in C, far faster than one write_row() per row.
+        # Quoting every cell keeps a carriage return inside one from reading as
+        # the end of a line, which the writer only quotes with "\r\n" lines.
         buffer = io.StringIO()
-        writerows = csv.writer(buffer, lineterminator="\n").writerows
+        writerows = csv.writer(
+            buffer, lineterminator="\n", quoting=csv.QUOTE_ALL
+        ).writerows
         texts = ", ".join(f'"{name}"' for name in COLUMNS)
         sql = (
             f"COPY {STAGING} ({names}) FROM STDIN WITH (FORMAT csv, "

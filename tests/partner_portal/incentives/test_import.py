@@ -511,3 +511,20 @@ def test_a_nul_character_in_a_code_is_refused_by_name(partners):
         ),
     ]
     assert ledger() == ([], [], 0)
+
+
+def test_a_line_break_inside_a_value_is_kept_as_part_of_it(partners):
+    rows = [
+        dict(zip(HEADER.split(","), line.split(","), strict=True))
+        for line in (GOOD, "INV-2,1,P-2,2025-01-31,SKU-B,1,5.00,USD")
+    ]
+    rows[0]["sku"] = "SKU\rA"
+    rows[1]["sku"] = "SKU\nB"
+
+    result = sales_import_rows(rows=[(2, rows[0]), (3, rows[1])], name="breaks")
+
+    assert result.ok, result.error_list()
+    assert set(SalesRecord.objects.values_list("sku", flat=True)) == {
+        "SKU\rA",
+        "SKU\nB",
+    }
