@@ -4,11 +4,15 @@ import tracemalloc
 import zipfile
 from decimal import Decimal
 
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, Sum
 
 import openpyxl
+import psycopg
 import pytest
+from psycopg import sql
 
+from partner_portal.incentives import services
 from partner_portal.incentives.models import SalesRecord, SalesRecordChange, SalesSource
 from partner_portal.incentives.services import Outcome, sales_import_rows
 from partner_portal.partners.models import Partner
@@ -528,3 +532,70 @@ def test_a_line_break_inside_a_value_is_kept_as_part_of_it(partners):
         "SKU\rA",
         "SKU\nB",
     }
+
+
+def ledger_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "ORDER BY indexname",
+            [SalesRecord._meta.db_table],
+        )
+        return cursor.fetchall()
+
+
+def test_a_load_larger_than_the_ledger_leaves_its_indexes_as_they_were(
+    tmp_path, partners, monkeypatch
+):
+    """Such a load builds the indexes anew after its lines are in (BULK_LINES)."""
+    monkeypatch.setattr(services, "BULK_LINES", 2)
+    indexes = ledger_indexes()
+    first = write_csv(
+        tmp_path / "first.csv", GOOD, "INV-1,2,P-2,2025-02-01,SKU-B,1,5.00,USD"
+    )
+    again = write_csv(
+        tmp_path / "again.csv",
+        "INV-1,1,P-1,2025-01-31,SKU-A,2,99.00,USD",
+        "INV-2,1,P-2,2025-02-01,SKU-B,1,5.00,USD",
+        "INV-3,1,P-2,2025-02-01,SKU-B,1,5.00,USD",
+    )
+
+    assert run_import(first).created == 2
+    result = run_import(again)
+
+    assert (result.created, result.updated, result.unchanged) == (2, 1, 0)
+    assert ledger_indexes() == indexes
+    assert SalesRecordChange.objects.get().amount == Decimal("100.50")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        record = SalesRecord.objects.get(invoice_number="INV-2")
+        SalesRecord.objects.create(
+            **{f.attname: getattr(record, f.attname) for f in SalesRecord._meta.fields
+               if f.name != "id"}
+        )  # fmt: skip
+
+
+def test_a_large_load_does_not_wait_long_for_readers_of_the_ledger(
+    tmp_path, partners, monkeypatch
+):
+    """While a report reads the ledger, a large load updates its indexes as it goes."""
+    monkeypatch.setattr(services, "BULK_LINES", 1)
+    monkeypatch.setattr(services, "BULK_LOCK_WAIT", "50ms")
+    database = connection.settings_dict
+    with psycopg.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"],
+        host=database["HOST"],
+        port=database["PORT"],
+    ) as reader:
+        reader.execute(
+            sql.SQL("SELECT count(*) FROM {}").format(
+                sql.Identifier(SalesRecord._meta.db_table)
+            )
+        )
+
+        result = run_import(write_csv(tmp_path / "one.csv", GOOD))
+
+        assert reader.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+    assert result.ok and result.created == 1
+    assert SalesRecord.objects.get().amount == Decimal("100.50")
