@@ -599,3 +599,47 @@ def test_a_large_load_does_not_wait_long_for_readers_of_the_ledger(
         assert reader.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
     assert result.ok and result.created == 1
     assert SalesRecord.objects.get().amount == Decimal("100.50")
+
+
+def import_tables():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'cplms_import_%%'"
+        )
+        schemas = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM pg_class WHERE relname LIKE 'incentives_sales_s%%'"
+        )
+        return schemas, cursor.fetchone()[0]
+
+
+def test_imports_leave_no_working_table_behind(tmp_path, partners):
+    path = write_csv(tmp_path / "one.csv", GOOD)
+
+    dry = run_import(path, dry_run=True)
+    bad = run_import(
+        write_csv(tmp_path / "bad.csv", "INV-1,x,P-1,2025-01-31,A,1,1,USD")
+    )
+    done = run_import(path)
+
+    assert dry.ok and not bad.ok and done.created == 1
+    assert import_tables() == (0, 0)
+    assert SalesRecord.objects.count() == 1
+
+
+def test_a_database_user_who_may_not_create_schemas_still_imports(tmp_path, partners):
+    """The import's working tables are then temporary ones (see _own_schema)."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE cplms_importer NOLOGIN")
+        cursor.execute(
+            "GRANT ALL ON ALL TABLES IN SCHEMA public TO cplms_importer; "
+            "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO cplms_importer"
+        )
+        cursor.execute("SET LOCAL ROLE cplms_importer")
+
+        result = run_import(write_csv(tmp_path / "one.csv", GOOD))
+
+        cursor.execute("RESET ROLE")
+    assert result.ok and result.created == 1
+    assert SalesRecord.objects.get().amount == Decimal("100.50")
+    assert import_tables() == (0, 0)
