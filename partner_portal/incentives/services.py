@@ -48,6 +48,8 @@ from typing import BinaryIO
 from django.core.files import File
 from django.db import (
     DatabaseError,
+    DataError,
+    IntegrityError,
     OperationalError,
     ProgrammingError,
     connection,
@@ -333,6 +335,8 @@ def _import(
                 if connection.vendor == "postgresql":
                     # The sort that finds repeated invoice lines stays in memory.
                     cursor.execute("SET LOCAL work_mem = '64MB'")
+                    # Indexes on a million rows are sorted in memory at once.
+                    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
                     # _all_valid() reads dates back as YYYY-MM-DD.
                     cursor.execute("SET LOCAL datestyle = 'ISO'")
                     # Compiling the checks' long expressions takes longer than
@@ -743,6 +747,19 @@ def _typed() -> dict[str, str]:
 
 def _find_duplicates(cursor, errors: ImportErrors) -> None:
     """Report each valid row that repeats an invoice line of an earlier row."""
+    if connection.vendor == "postgresql":
+        # Where no line repeats, as in most files, building a unique index (in
+        # parallel) says so in half the time of the query that names the rows.
+        # The index also reads the rows _check() deleted: their casts may fail.
+        try:
+            with transaction.atomic():
+                cursor.execute(
+                    f"CREATE UNIQUE INDEX ON {STAGING} "
+                    "(invoice_number, (CAST(line_number AS integer)))"
+                )
+            return
+        except (IntegrityError, DataError):
+            pass
     room = max(errors.limit - len(errors.errors), 0)
     line = _typed()["line_number"]
     cursor.execute(
@@ -990,8 +1007,6 @@ def _merge(cursor, result: SalesImportResult, source: SalesSource) -> None:
     result.created = cursor.rowcount
     result.unchanged = result.rows - result.created - result.updated
     if bulk:
-        # Sorting each index in memory at once, in parallel where PostgreSQL may.
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         _ledger_indexes(SchemaEditor.add_index, SchemaEditor.add_constraint)
 
 
