@@ -376,7 +376,8 @@ def _import(
                 if schema:
                     cursor.execute(f"DROP SCHEMA {schema} CASCADE")
                 else:
-                    cursor.execute(f"DROP TABLE {STAGING}, {SCOPE}")
+                    cursor.execute(f"DROP TABLE {STAGING}")
+                    cursor.execute(f"DROP TABLE {SCOPE}")
                 source.created_count = result.created
                 source.updated_count = result.updated
                 source.unchanged_count = result.unchanged
