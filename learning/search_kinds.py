@@ -40,6 +40,17 @@ def _lesson(page):
     }
 
 
+def _attach_courses(lessons):
+    """Give each lesson its course, with what its document reads, in one query."""
+    steplen = LessonPage.steplen
+    courses = CoursePage.objects.filter(
+        path__in={lesson.path[:-steplen] for lesson in lessons}
+    ).select_related("product", "min_tier")
+    by_path = {course.path: course for course in courses}
+    for lesson in lessons:
+        lesson.course = by_path[lesson.path[:-steplen]]
+
+
 def _visible_lessons(lessons, audience):
     """Lessons the audience may see, under courses it may see."""
     from django.db.models import Q
@@ -73,5 +84,6 @@ def register():
             to_document=_lesson,
             search_fields=("title", "summary"),
             visible=_visible_lessons,
+            prepare=_attach_courses,
         )
     )

@@ -3,6 +3,7 @@ kept current by draining the outbox."""
 
 import logging
 from collections.abc import Callable, Iterable
+from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +19,8 @@ from .models import OutboxEntry
 from .registry import kind_named, kinds
 
 logger = logging.getLogger(__name__)
+# Rows read, and documents sent to Elasticsearch, at a time.
+BATCH = 500
 
 
 def alias_name() -> str:
@@ -25,8 +28,10 @@ def alias_name() -> str:
 
 
 def _documents(kind):
-    for instance in kind.indexable().iterator(chunk_size=500):
-        yield index_action(kind.name, instance.pk, kind.indexed_fields(instance))
+    rows = kind.indexable().iterator(chunk_size=BATCH)
+    while batch := kind.prepared(islice(rows, BATCH)):
+        for instance in batch:
+            yield index_action(kind.name, instance.pk, kind.indexed_fields(instance))
 
 
 def _count_indexable():
@@ -47,7 +52,7 @@ def rebuild(progress: Callable[[Iterable, int], Iterable] | None = None) -> str:
         actions = (doc for kind in kinds() for doc in _documents(kind))
         if progress is not None:
             actions = progress(actions, _count_indexable())
-        helpers.bulk(client, actions, index=name, chunk_size=500, refresh=False)
+        helpers.bulk(client, actions, index=name, chunk_size=BATCH, refresh=False)
         client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
         client.indices.refresh(index=name)
         old = (
@@ -102,7 +107,7 @@ def drain(batch_size: int = 500) -> int:
                 kind = kind_named(kind_name)
                 present = {
                     str(instance.pk): instance
-                    for instance in kind.indexable().filter(pk__in=ids)
+                    for instance in kind.prepared(kind.indexable().filter(pk__in=ids))
                 }
                 for object_id in ids:
                     if object_id in present:

@@ -177,7 +177,7 @@ def _search_database(audience, query, page, per_page, filters):
         for name in kind.search_fields:
             matches |= Q(**{f"{name}__icontains": query})
         rows = kind.visible(kind.indexable(), audience).filter(matches)
-        for instance in rows[:500]:
+        for instance in kind.prepared(rows[:500]):
             document = {"kind": kind.name, "object_id": str(instance.pk)}
             document.update(kind.to_document(instance))
             documents.append(document)

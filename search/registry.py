@@ -7,7 +7,7 @@ becomes an index document. Every document carries the fields the access rule fil
 tiers needs no reindex).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -32,6 +32,17 @@ class IndexableKind:
     # The text of a row's attached files, indexed with its body. Reading files is
     # slow, so the database fallback, which needs no body, never calls it.
     attachment_text: Callable[[models.Model], str] | None = None
+    # Loads, for a batch of rows, what to_document reads beyond what `indexable`
+    # selects (a lesson's course, say), so that a batch costs a query or two rather
+    # than some per row.
+    prepare: Callable[[list], None] | None = None
+
+    def prepared(self, instances: Iterable) -> list:
+        """The rows as a list, with what to_document reads of other rows loaded."""
+        instances = list(instances)
+        if self.prepare is not None and instances:
+            self.prepare(instances)
+        return instances
 
     def indexed_fields(self, instance) -> dict:
         """What the index stores for one row: its document plus attachment text."""

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import (
@@ -224,7 +225,7 @@ class LessonPage(AccessControlledPage, Page):
     class Meta:
         verbose_name = _("lesson")
 
-    @property
+    @cached_property
     def course(self):
         return CoursePage.objects.get(pk=self.get_parent().pk)
 

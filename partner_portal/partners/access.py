@@ -98,10 +98,22 @@ def is_as_open_as(item, other):
     )
 
 
+def _openness(item):
+    """Orders items from the most widely visible: public, any partner, each minimum
+    tier by rank, staff only (which a minimum tier without a tier amounts to). Each
+    one's audiences include those of every later one."""
+    if item.access_level == AccessLevel.PUBLIC:
+        return (0, 0)
+    if item.access_level == AccessLevel.PARTNER:
+        return (1, 0)
+    if item.access_level == AccessLevel.TIER and item.min_tier is not None:
+        return (2, item.min_tier.rank)
+    return (3, 0)
+
+
 def strictest(*items):
-    """The item the fewest may see; access levels nest, so it is the strictest."""
-    audiences = _partner_audiences()
-    return min(items, key=lambda item: sum(a.may_see(item) for a in audiences))
+    """An item the fewest may see: everyone who may see it may see all the others."""
+    return max(items, key=_openness)
 
 
 def audience_for(user):
