@@ -2,9 +2,11 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from partner_portal.partners.models import Partner
 from partner_portal.partners.permissions import partners_visible_to
@@ -66,6 +68,49 @@ def trailing_revenue_by_currency(
         .in_period(first, last)
         .totals_by_currency()
     )
+
+
+@dataclass(frozen=True)
+class MonthlyRevenue:
+    """One currency's revenue in each of the 12 calendar months up to a day."""
+
+    currency: str
+    # (first day of the month, sum of its amounts), oldest first, every month.
+    months: tuple[tuple[datetime.date, Decimal], ...]
+
+
+def monthly_revenue(*, partner: Partner, as_of: datetime.date) -> list[MonthlyRevenue]:
+    """Per currency, one partner's revenue in each month from 11 months before the
+    month of `as_of` to `as_of` itself; returns deducted, months without sales 0.
+
+    One SQL aggregate. Currencies without a line in the period are left out.
+    """
+    month = as_of.replace(day=1)
+    starts = []
+    for _ in range(12):
+        starts.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    starts.reverse()
+    rows = (
+        SalesRecord.objects.for_partner(partner)
+        .in_period(starts[0], as_of)
+        .annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("currency", "month")
+        .annotate(amount=Sum("amount"))
+    )
+    sums = {}
+    for row in rows:
+        sums.setdefault(row["currency"], {})[row["month"]] = row["amount"]
+    return [
+        MonthlyRevenue(
+            currency=currency,
+            months=tuple(
+                (start, by_month.get(start, Decimal("0.00"))) for start in starts
+            ),
+        )
+        for currency, by_month in sorted(sums.items())
+    ]
 
 
 def partner_with_sales_access(user) -> Partner | None:

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+import lxml.html
 import pytest
 
 from partner_portal.partners.models import Stage
@@ -156,3 +157,58 @@ def test_the_home_card_shows_the_trailing_twelve_months(client, seller):
     assert "Your sales" in response.text
     assert "400.00" in response.text
     assert "900.00" not in response.text
+
+
+def months_back(day, months):
+    """The first day of the month `months` before the month of `day`."""
+    month = day.replace(day=1)
+    for _ in range(months):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
+
+
+def chart_figures(html):
+    """{currency: {"YYYY-MM": "amount"}} from the figures tables under the charts."""
+    figures = {}
+    for figure in lxml.html.fromstring(html).xpath("//figure"):
+        caption = figure.xpath("string(.//table/caption)")
+        figures[caption.split()[-1]] = {
+            row.xpath("string(th)"): row.xpath("string(td)")
+            for row in figure.xpath(".//tbody/tr")
+        }
+    return figures
+
+
+def test_the_sales_page_charts_each_currency_by_month_with_its_figures(client, seller):
+    today = timezone.localdate()
+    this_month, two_back = months_back(today, 0), months_back(today, 2)
+    lines_of(seller, date=this_month, amount="100.00", currency="USD")
+    lines_of(seller, date=this_month, amount="-30.50", currency="USD")  # a return
+    lines_of(seller, date=two_back, amount="1200.25", currency="USD")
+    lines_of(seller, date=months_back(today, 12), amount="999.00", currency="USD")
+    lines_of(seller, date=two_back, amount="-5.00", currency="EUR")
+    SalesRecordFactory(partner=PartnerFactory(), date=this_month, amount="777.00")
+    client.force_login(seller)
+
+    response = client.get(reverse("sales-list"))
+
+    figures = chart_figures(response.text)
+    assert set(figures) == {"USD", "EUR"}
+    usd = figures["USD"]
+    assert list(usd) == [f"{months_back(today, n):%Y-%m}" for n in range(11, -1, -1)]
+    assert usd[f"{this_month:%Y-%m}"] == "69.50"
+    assert usd[f"{two_back:%Y-%m}"] == "1,200.25"
+    assert usd[f"{months_back(today, 1):%Y-%m}"] == "0.00"
+    assert figures["EUR"][f"{two_back:%Y-%m}"] == "-5.00"
+    page = lxml.html.fromstring(response.text)
+    assert len(page.xpath("//figure//svg")) == 2
+    assert page.xpath("//figure//script") == []
+
+
+def test_a_partner_without_sales_gets_no_chart(client, seller):
+    client.force_login(seller)
+
+    response = client.get(reverse("sales-list"))
+
+    assert "sales-chart" not in response.text
+    assert "There are no sales lines for these filters." in response.text
