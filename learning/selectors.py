@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from partner_portal.partners.access import Audience, audience_for
-from partner_portal.partners.models import PartnerMembership
+from partner_portal.partners.selectors import membership_for
 
 from .models import (
     CertificationAward,
@@ -89,9 +89,8 @@ def learning_paths_for(user) -> list[dict]:
     audience = audience_for(user)
     if not audience.is_partner:
         return []
-    role, tier_id = PartnerMembership.objects.values_list(
-        "role", "partner__tier_id"
-    ).get(user=user)
+    membership = membership_for(user)
+    role, tier_id = membership.role, membership.partner.tier_id
     steps = LearningPathStep.objects.filter(
         course__in=courses_for(audience)
     ).select_related("course")

@@ -13,7 +13,8 @@ from django.http import Http404
 
 from wagtail.admin.panels import FieldPanel
 
-from .models import AccessControlled, AccessLevel, PartnerMembership
+from .models import AccessControlled, AccessLevel
+from .selectors import membership_for
 
 
 @dataclass(frozen=True)
@@ -130,11 +131,7 @@ def audience_for(user):
     if user.is_staff:
         audience = STAFF
     else:
-        membership = (
-            PartnerMembership.objects.select_related("partner__tier")
-            .filter(user=user)
-            .first()
-        )
+        membership = membership_for(user)
         if membership is not None and membership.partner.grants_access:
             audience = Audience(tier_rank=membership.partner.tier.rank)
         else:

@@ -4,16 +4,27 @@ from django.utils import timezone
 
 from .models import PartnerMembership, Stage, Tier
 
+_CACHE_ATTR = "_cplms_membership"
+
 
 def membership_for(user):
-    """The user's partner membership with partner and tier, or None."""
-    if not user.is_authenticated:
+    """The user's partner membership with partner and tier, or None.
+
+    Read once per user object, which Django loads afresh for each request: the
+    cards of a page, its menus and the access rule share one query.
+    """
+    if user is None or not user.is_authenticated:
         return None
-    return (
-        PartnerMembership.objects.select_related("partner__tier")
-        .filter(user=user)
-        .first()
-    )
+    if _CACHE_ATTR not in user.__dict__:
+        membership = (
+            PartnerMembership.objects.select_related("partner__tier")
+            .filter(user=user)
+            .first()
+        )
+        user.__dict__[_CACHE_ATTR] = membership
+        # `user.membership` (templates use it) then reads the same object.
+        PartnerMembership.user.field.remote_field.set_cached_value(user, membership)
+    return user.__dict__[_CACHE_ATTR]
 
 
 def tier_progress(partner, as_of):

@@ -1,3 +1,5 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partner_portal.partners.models import Stage
@@ -43,3 +45,20 @@ def test_sign_in_with_a_wrong_password_says_so(client, partner_user_at):
     )
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.text
+
+
+def test_the_home_page_reads_the_users_membership_once(client, partner_user_at):
+    """Its cards, menus and the access rule share one read of who the user is."""
+    client.force_login(partner_user_at("gold", Stage.ONBOARDING))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+
+    assert response.status_code == 200
+    memberships = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT")
+        and 'FROM "partners_partnermembership"' in query["sql"]
+    ]
+    assert len(memberships) == 1
