@@ -79,6 +79,8 @@ def award_payload(award, status):
         "issued_at": award.issued_at.isoformat(),
         "expires_at": award.expires_at.isoformat(),
         "status": status,
+        # "imported" for awards brought over from an earlier system.
+        "source": award.source,
     }
 
 

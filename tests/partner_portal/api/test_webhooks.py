@@ -229,6 +229,7 @@ def test_certification_awarded_and_expired_once(
                 certification=certification,
                 issued_at=today - datetime.timedelta(days=365),
                 expires_at=today + datetime.timedelta(days=1),
+                source="imported",
             )
         with django_capture_on_commit_callbacks(execute=True):
             revoked = award_create(
@@ -258,6 +259,10 @@ def test_certification_awarded_and_expired_once(
     assert awarded["certification"] == "net-pro"
     assert awarded["partner"]["external_id"] == "CRM-A"
     assert awarded["status"] == "active"
+    assert awarded["source"] == "imported"
+    assert json.loads(receiver.received[1]["body"])["data"]["award"]["source"] == (
+        "earned"
+    )
     expired = json.loads(receiver.received[2]["body"])["data"]["award"]
     assert (expired["id"], expired["status"]) == (award.pk, "expired")
     award.refresh_from_db()
