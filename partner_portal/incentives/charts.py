@@ -9,7 +9,7 @@ import pygal
 from lxml import etree
 from pygal.style import Style
 
-from .selectors import MonthlyRevenue
+from .selectors import MonthlyRevenue, monthly_revenue
 
 STYLE = Style(
     background="transparent",
@@ -52,3 +52,11 @@ def monthly_revenue_svg(revenue: MonthlyRevenue) -> str:
     for script in list(svg.iter("script")):
         script.getparent().remove(script)
     return etree.tostring(svg, encoding="unicode")
+
+
+def revenue_charts(lines, as_of) -> list[tuple[MonthlyRevenue, str]]:
+    """(revenue, SVG chart) per currency of `lines` over the 12 months to `as_of`."""
+    return [
+        (revenue, monthly_revenue_svg(revenue))
+        for revenue in monthly_revenue(lines=lines, as_of=as_of)
+    ]

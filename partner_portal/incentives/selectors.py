@@ -79,9 +79,12 @@ class MonthlyRevenue:
     months: tuple[tuple[datetime.date, Decimal], ...]
 
 
-def monthly_revenue(*, partner: Partner, as_of: datetime.date) -> list[MonthlyRevenue]:
-    """Per currency, one partner's revenue in each month from 11 months before the
-    month of `as_of` to `as_of` itself; returns deducted, months without sales 0.
+def monthly_revenue(
+    *, lines: QuerySet[SalesRecord], as_of: datetime.date
+) -> list[MonthlyRevenue]:
+    """Per currency, the revenue of `lines` (one partner's, a staff user's visible
+    ones) in each month from 11 months before the month of `as_of` to `as_of`
+    itself; returns deducted, months without sales 0.
 
     One SQL aggregate. Currencies without a line in the period are left out.
     """
@@ -92,8 +95,7 @@ def monthly_revenue(*, partner: Partner, as_of: datetime.date) -> list[MonthlyRe
         month = (month - datetime.timedelta(days=1)).replace(day=1)
     starts.reverse()
     rows = (
-        SalesRecord.objects.for_partner(partner)
-        .in_period(starts[0], as_of)
+        lines.in_period(starts[0], as_of)
         .annotate(month=TruncMonth("date"))
         .order_by()
         .values("currency", "month")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
@@ -22,7 +23,7 @@ from .currencies import currency_choices
 from .models import SalesRecord, SalesSource
 from .permissions import SalesRecordPermissionPolicy, SalesSourcePermissionPolicy
 from .selectors import sources_visible_to
-from .views.admin import SalesImportView
+from .views.admin import SalesByMonthView, SalesImportView
 
 sales_record_permission_policy = SalesRecordPermissionPolicy(SalesRecord)
 sales_source_permission_policy = SalesSourcePermissionPolicy(SalesSource)
@@ -242,3 +243,29 @@ class SalesGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_sales_viewsets():
     return SalesGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_sales_report_urls():
+    return [
+        path(
+            "reports/sales-by-month/",
+            SalesByMonthView.as_view(),
+            name="sales_by_month_report",
+        )
+    ]
+
+
+class SalesReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("incentives.view_salesrecord")
+
+
+@hooks.register("register_reports_menu_item")
+def register_sales_report_menu_item():
+    return SalesReportMenuItem(
+        _("Sales by month"),
+        reverse("sales_by_month_report"),
+        icon_name="table",
+        order=900,
+    )

@@ -15,16 +15,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.generic import TemplateView
 
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from ..charts import revenue_charts
 from ..forms import SalesUploadForm
 from ..models import SalesSource
 from ..permissions import SalesRecordPermissionPolicy
+from ..selectors import sales_visible_to
 from ..services import sales_import_file
 
 TOKEN_SALT = "incentives.sales-import"  # noqa: S105 (a namespace, not a secret)
@@ -119,3 +123,24 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
 
     def render(self, **context):
         return self.render_to_response(self.get_context_data(**context))
+
+
+class SalesByMonthView(WagtailAdminTemplateMixin, TemplateView):
+    """Reports → Sales by month: the visible partners' revenue, a chart per currency."""
+
+    template_name = "incentives/admin/sales_by_month.html"
+    page_title = gettext_lazy("Sales by month")
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("incentives.view_salesrecord"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "charts": revenue_charts(
+                sales_visible_to(self.request.user), timezone.localdate()
+            ),
+        }

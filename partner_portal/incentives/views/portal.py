@@ -6,11 +6,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from ..charts import monthly_revenue_svg
+from ..charts import revenue_charts
 from ..forms import SalesFilterForm
 from ..models import SalesRecord
 from ..selectors import (
-    monthly_revenue,
     partner_with_sales_access,
     trailing_revenue_by_currency,
     trailing_window,
@@ -40,12 +39,9 @@ def sales_list(request):
             "form": form,
             "page": page,
             "totals": lines.totals_by_currency() if page.paginator.count else [],
-            "charts": [
-                (revenue, monthly_revenue_svg(revenue))
-                for revenue in monthly_revenue(
-                    partner=partner, as_of=timezone.localdate()
-                )
-            ],
+            "charts": revenue_charts(
+                SalesRecord.objects.for_partner(partner), timezone.localdate()
+            ),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
@@ -9,6 +10,7 @@ from partner_portal.incentives.models import SalesRecord, SalesSource
 from tests.factories import PartnerFactory, SalesRecordFactory, StaffFactory
 
 from .conftest import csv_text, ledger
+from .test_portal import chart_figures
 
 INDEX = "incentives_salesrecord:index"
 
@@ -198,3 +200,33 @@ def test_importing_needs_the_import_permission(client, cam, lines):
     assert (
         reverse("incentives_salesrecord:import") not in client.get(reverse(INDEX)).text
     )
+
+
+def test_sales_by_month_charts_only_the_account_managers_partners(client, cam):
+    today = timezone.localdate()
+    own = PartnerFactory(account_manager=cam)
+    SalesRecordFactory(partner=own, date=today, amount="250.00", currency="USD")
+    SalesRecordFactory(partner=own, date=today, amount="-50.00", currency="USD")
+    SalesRecordFactory(partner=PartnerFactory(), date=today, amount="9000.00")
+    SalesRecordFactory(partner=PartnerFactory(), date=today, currency="JPY")
+    client.force_login(cam)
+
+    response = client.get(reverse("sales_by_month_report"))
+
+    assert response.status_code == 200
+    figures = chart_figures(response.text)
+    assert set(figures) == {"USD"}
+    assert figures["USD"][f"{today:%Y-%m}"] == "200.00"
+    home = client.get(reverse("wagtailadmin_home"))
+    assert reverse("sales_by_month_report") in home.text  # under Reports
+
+
+def test_sales_by_month_needs_the_sales_view_permission(client, db):
+    client.force_login(staff("editor"))
+
+    response = client.get(reverse("sales_by_month_report"))
+
+    # Wagtail answers a refused admin page by sending the user back home.
+    assert (response.status_code, response.url) == (302, reverse("wagtailadmin_home"))
+    home = client.get(reverse("wagtailadmin_home"))
+    assert reverse("sales_by_month_report") not in home.text
