@@ -5,7 +5,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as AdminMenuItem
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -13,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from partner_portal.partners.access import audience_for
+from partner_portal.partners.admin_menu import PermissionMenuItem
 
 from . import views_admin
 from .models import Certification, CertificationAward, LearningPath
@@ -118,15 +118,6 @@ def register_learning_admin_urls():
         ),
         path("learning/reports/", views_admin.reports_view, name="learning_reports"),
     ]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        self.permission = permission
-        super().__init__(*args, **kwargs)
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_reports_menu_item")

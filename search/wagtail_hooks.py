@@ -2,7 +2,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from partner_portal.partners.admin_menu import PermissionMenuItem
 
 from .views_admin import SearchTermsReportView
 
@@ -23,16 +24,12 @@ def register_search_report_urls():
     ]
 
 
-class SearchTermsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("search.view_searchquery")
-
-
 @hooks.register("register_reports_menu_item")
 def register_search_report_menu_item():
-    return SearchTermsMenuItem(
+    return PermissionMenuItem(
         _("Search terms"),
         reverse("search_terms_report"),
         icon_name="search",
         order=950,
+        permission="search.view_searchquery",
     )

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
@@ -16,6 +15,7 @@ from wagtail.permissions import register_permission_policy
 
 import django_filters
 
+from partner_portal.partners.admin_menu import PermissionMenuItem
 from partner_portal.partners.models import Partner
 from partner_portal.partners.permissions import partners_visible_to
 
@@ -256,16 +256,12 @@ def register_sales_report_urls():
     ]
 
 
-class SalesReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("incentives.view_salesrecord")
-
-
 @hooks.register("register_reports_menu_item")
 def register_sales_report_menu_item():
-    return SalesReportMenuItem(
+    return PermissionMenuItem(
         _("Sales by month"),
         reverse("sales_by_month_report"),
         icon_name="table",
         order=900,
+        permission="incentives.view_salesrecord",
     )

@@ -2,7 +2,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from partner_portal.partners.admin_menu import PermissionMenuItem
 
 from .images import CheckedImageEmbedHandler
 from .permissions import document_visible_to, not_found
@@ -58,31 +59,23 @@ def register_policy_admin_urls():
     ]
 
 
-class PolicyCoverageMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("resources.view_policyacknowledgement")
-
-
 @hooks.register("register_reports_menu_item")
 def register_policy_coverage_menu_item():
-    return PolicyCoverageMenuItem(
+    return PermissionMenuItem(
         _("Policy acknowledgements"),
         reverse("resources_policy_coverage_index"),
         icon_name="tick-inverse",
         order=900,
+        permission="resources.view_policyacknowledgement",
     )
-
-
-class AssetImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("resources.import_assets")
 
 
 @hooks.register("register_admin_menu_item")
 def register_asset_import_menu_item():
-    return AssetImportMenuItem(
+    return PermissionMenuItem(
         _("Import assets"),
         reverse("resources_import_upload"),
         icon_name="upload",
         order=850,
+        permission="resources.import_assets",
     )
