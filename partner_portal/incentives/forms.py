@@ -41,6 +41,27 @@ class SalesFilterForm(forms.Form):
         return queryset
 
 
+class SalesChartForm(forms.Form):
+    """The staff report's choice of one partner among those the user may see."""
+
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        required=False,
+        queryset=None,
+        empty_label=_("All the partners you may see"),
+    )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners.order_by("name")
+
+    def filter(self, lines):
+        """The lines of the chosen partner, or all of `lines`."""
+        if self.is_valid() and self.cleaned_data["partner"] is not None:
+            return lines.filter(partner=self.cleaned_data["partner"])
+        return lines
+
+
 class SalesUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Sales file"),

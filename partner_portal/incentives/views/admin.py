@@ -24,8 +24,10 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from partner_portal.partners.permissions import partners_visible_to
+
 from ..charts import revenue_charts
-from ..forms import SalesUploadForm
+from ..forms import SalesChartForm, SalesUploadForm
 from ..models import SalesSource
 from ..permissions import SalesRecordPermissionPolicy
 from ..selectors import sales_visible_to
@@ -138,9 +140,14 @@ class SalesByMonthView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
+        form = SalesChartForm(
+            self.request.GET or None, partners=partners_visible_to(user)
+        )
         return {
             **super().get_context_data(**kwargs),
+            "form": form,
             "charts": revenue_charts(
-                sales_visible_to(self.request.user), timezone.localdate()
+                form.filter(sales_visible_to(user)), timezone.localdate()
             ),
         }

@@ -230,3 +230,25 @@ def test_sales_by_month_needs_the_sales_view_permission(client, db):
     assert (response.status_code, response.url) == (302, reverse("wagtailadmin_home"))
     home = client.get(reverse("wagtailadmin_home"))
     assert reverse("sales_by_month_report") not in home.text
+
+
+def test_sales_by_month_narrows_to_one_of_the_users_partners(client, cam):
+    today = timezone.localdate()
+    first = PartnerFactory(name="First Co", account_manager=cam)
+    second = PartnerFactory(name="Second Co", account_manager=cam)
+    other = PartnerFactory(name="Elsewhere Co")
+    SalesRecordFactory(partner=first, date=today, amount="10.00", currency="USD")
+    SalesRecordFactory(partner=second, date=today, amount="32.00", currency="USD")
+    SalesRecordFactory(partner=other, date=today, amount="500.00", currency="USD")
+    client.force_login(cam)
+    report = reverse("sales_by_month_report")
+
+    both = chart_figures(client.get(report).text)
+    one = chart_figures(client.get(report, {"partner": second.pk}).text)
+    refused = client.get(report, {"partner": other.pk})
+
+    assert both["USD"][f"{today:%Y-%m}"] == "42.00"
+    assert one["USD"][f"{today:%Y-%m}"] == "32.00"
+    assert "Elsewhere Co" not in refused.text
+    assert "Select a valid choice" in refused.text
+    assert chart_figures(refused.text)["USD"][f"{today:%Y-%m}"] == "42.00"
