@@ -1023,11 +1023,15 @@ def _bulk(cursor, rows: int) -> bool:
         return False
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {_LEDGER})")  # noqa: S608
     if cursor.fetchone()[0]:
-        # PostgreSQL's estimate of the ledger's size is close enough here.
+        # PostgreSQL's estimate of the ledger's size is close enough here; it has
+        # none (-1) until the ledger is first analysed, and then it is counted.
         cursor.execute(
             "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [_LEDGER]
         )
         held = cursor.fetchone()[0]
+        if held < 0:
+            cursor.execute(f"SELECT count(*) FROM {_LEDGER}")  # noqa: S608
+            held = cursor.fetchone()[0]
         if rows < held:
             return False
         line = _typed()["line_number"]
@@ -1038,22 +1042,22 @@ def _bulk(cursor, rows: int) -> bool:
         new = rows - cursor.fetchone()[0]
         if new < max(BULK_LINES, held):
             return False
+    cursor.execute("SELECT current_setting('lock_timeout')")
+    waits = cursor.fetchone()[0]
     try:
         with transaction.atomic():
             cursor.execute(f"SET LOCAL lock_timeout = '{BULK_LOCK_WAIT}'")
             cursor.execute(f"LOCK TABLE {_LEDGER} IN ACCESS EXCLUSIVE MODE")
     except OperationalError:
         return False
-    cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+    # Back to what the rest of the transaction waits for locks.
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [waits])
     return True
 
 
-def _ledger_indexes(*changes: Callable) -> None:
-    """Drop or build every index and constraint the ledger's model declares.
-
-    `changes` are the schema editor's methods for an index, then a constraint.
-    """
-    for_index, for_constraint = changes
+def _ledger_indexes(for_index: Callable, for_constraint: Callable) -> None:
+    """Drop or build every index and constraint the ledger's model declares, with
+    the schema editor's method for an index and the one for a constraint."""
     with connection.schema_editor(atomic=False) as editor:
         for index in SalesRecord._meta.indexes:
             for_index(editor, SalesRecord, index)

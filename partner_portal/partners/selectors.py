@@ -4,8 +4,6 @@ from django.utils import timezone
 
 from .models import PartnerMembership, Stage, Tier
 
-_CACHE_ATTR = "_cplms_membership"
-
 
 def membership_for(user):
     """The user's partner membership with partner and tier, or None.
@@ -15,16 +13,16 @@ def membership_for(user):
     """
     if user is None or not user.is_authenticated:
         return None
-    if _CACHE_ATTR not in user.__dict__:
-        membership = (
+    # Django's cache of `user.membership`, which templates read too.
+    cached = PartnerMembership.user.field.remote_field
+    if not cached.is_cached(user):
+        cached.set_cached_value(
+            user,
             PartnerMembership.objects.select_related("partner__tier")
             .filter(user=user)
-            .first()
+            .first(),
         )
-        user.__dict__[_CACHE_ATTR] = membership
-        # `user.membership` (templates use it) then reads the same object.
-        PartnerMembership.user.field.remote_field.set_cached_value(user, membership)
-    return user.__dict__[_CACHE_ATTR]
+    return cached.get_cached_value(user)
 
 
 def tier_progress(partner, as_of):

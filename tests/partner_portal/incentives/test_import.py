@@ -643,3 +643,31 @@ def test_a_database_user_who_may_not_create_schemas_still_imports(tmp_path, part
     assert result.ok and result.created == 1
     assert SalesRecord.objects.get().amount == Decimal("100.50")
     assert import_tables() == (0, 0)
+
+
+def test_a_load_smaller_than_the_ledger_never_locks_its_readers_out(
+    tmp_path, partners, monkeypatch
+):
+    """Even before PostgreSQL has estimated the ledger's size (never analysed)."""
+    monkeypatch.setattr(services, "BULK_LINES", 1)
+    held = [f"INV-{n},1,P-1,2025-01-31,SKU-A,1,1.00,USD" for n in range(1, 4)]
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "BULK_LINES", 10)
+        assert run_import(write_csv(tmp_path / "held.csv", *held)).created == 3
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        result = run_import(
+            write_csv(
+                tmp_path / "two.csv",
+                "INV-8,1,P-2,2025-02-01,SKU-B,1,5.00,USD",
+                "INV-9,1,P-2,2025-02-01,SKU-B,1,5.00,USD",
+            )
+        )
+
+    assert result.created == 2
+    assert not [sql for sql in statements if sql.startswith("LOCK TABLE")]
