@@ -1,7 +1,7 @@
 """Import of historical certification awards from a previous system.
 
 Columns: email, certification_code, issued_at, expires_at, credential_id (may be
-blank: a new one is made). The file is read with `partners.tabular.open_table()`
+blank: a new one is made). The file is read with `tabular.reading.open_table()`
 (encodings, XLSX safety) and every row is checked before anything is written;
 a file with a single error writes nothing. Rows are then created in one
 transaction, each through `award_create()` with `full_clean()`.
@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from partner_portal.partners.models import PartnerMembership, User
-from partner_portal.partners.tabular import ImportErrors, RowError, open_table
+from partner_portal.tabular.reading import ImportErrors, RowError, open_table
 
 from .models import Certification, CertificationAward
 from .models.certifications import AwardSource

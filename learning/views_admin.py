@@ -19,7 +19,7 @@ from partner_portal.partners.imports.uploads import (
     upload_get,
     upload_keep,
 )
-from partner_portal.partners.tabular import TabularError
+from partner_portal.tabular.reading import TabularError
 
 from . import selectors
 from .imports import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, certifications_import

@@ -15,7 +15,7 @@ How a load runs, in one transaction:
      end-of-data line `\\.` and anything COPY refuses (a short row, a bad byte) send
      the file down the slow path instead, so both paths read every file alike.
    - Slow path: everything else (XLSX, other encodings, the API's rows) is read by
-     partners.tabular and written cell by cell, through COPY on PostgreSQL and in
+     tabular.reading and written cell by cell, through COPY on PostgreSQL and in
      batches on SQLite (the embedded default of `make run`).
    Nothing of the file is held in memory either way.
 2. One SQL pass checks every cell (dates, numbers, currency codes, partners within
@@ -65,7 +65,7 @@ from django.utils.translation import gettext_lazy
 import psycopg
 
 from partner_portal.partners.models import Partner, User
-from partner_portal.partners.tabular import (
+from partner_portal.tabular.reading import (
     ImportErrors,
     RowError,
     TabularError,
@@ -114,7 +114,7 @@ _COLUMN_OF = {"partner_id": "partner_external_id"}
 _BATCH = 2_000
 _CHUNK = 64 * 1024
 
-# PostgreSQL's names for the encodings tabular.csv_encoding() detects that COPY
+# PostgreSQL's names for the encodings tabular.reading.csv_encoding() detects that COPY
 # reads; files in other encodings take the slow path.
 _COPY_ENCODINGS = {"utf-8": "UTF8", "utf-8-sig": "UTF8", "gb18030": "GB18030"}
 # Every character str.strip() removes, as the Python reader strips cells.

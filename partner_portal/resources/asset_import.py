@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 import filetype
 
 from partner_portal.partners.models import AccessLevel, Product, Tier
-from partner_portal.partners.tabular import ImportErrors, TabularError, open_table
+from partner_portal.tabular.reading import ImportErrors, TabularError, open_table
 
 from .models import (
     AssetLanguage,

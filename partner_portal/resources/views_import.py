@@ -22,7 +22,7 @@ from partner_portal.partners.imports.uploads import (
     upload_get,
     upload_keep,
 )
-from partner_portal.partners.tabular import TabularError
+from partner_portal.tabular.reading import TabularError
 
 from .asset_import import COLUMNS, asset_import
 

@@ -13,8 +13,9 @@ from django.utils.translation import ngettext
 
 from tqdm import tqdm
 
+from partner_portal.tabular.reading import TabularError
+
 from ..models import User
-from ..tabular import TabularError
 from .services import ImportKind, file_import
 
 

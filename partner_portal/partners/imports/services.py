@@ -22,6 +22,13 @@ from django.utils.translation import gettext_lazy
 import tablib
 from import_export.results import RowResult
 
+from partner_portal.tabular.reading import (
+    ImportErrors,
+    RowError,
+    TabularError,
+    open_table,
+)
+
 from ..models import User
 from ..resources import (
     PARTNER_OPTIONAL_COLUMNS,
@@ -32,7 +39,6 @@ from ..resources import (
     PartnerUserResource,
     RowImportResource,
 )
-from ..tabular import ImportErrors, RowError, TabularError, open_table
 from .permissions import user_may_import
 
 # progress(total, description) returns a bar with update(n) and close(): tqdm fits.

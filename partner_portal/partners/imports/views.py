@@ -23,8 +23,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from partner_portal.tabular.reading import TabularError
+
 from ..models import PartnerType, Region, Role, Stage, Tier
-from ..tabular import TabularError
 from .permissions import user_may_import
 from .services import PARTNER_USERS, PARTNERS, ImportKind, file_import
 from .uploads import upload_discard, upload_get, upload_keep

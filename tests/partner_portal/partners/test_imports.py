@@ -19,7 +19,7 @@ from partner_portal.partners.models import (
     TierChange,
     User,
 )
-from partner_portal.partners.tabular import RowError, TabularError
+from partner_portal.tabular.reading import RowError, TabularError
 from tests.factories import (
     MembershipFactory,
     PartnerFactory,

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 
 from partner_portal.partners.models import AccessLevel
-from partner_portal.partners.tabular import TabularError
 from partner_portal.resources.asset_import import ImportLimits, asset_import
 from partner_portal.resources.demo import demo_pdf, demo_png
 from partner_portal.resources.models import AssetPage, PortalDocument
+from partner_portal.tabular.reading import TabularError
 
 HEADER = [
     "key", "file", "title", "asset_type", "products", "language", "tags",

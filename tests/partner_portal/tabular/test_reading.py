@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 import openpyxl
 import pytest
 
-from partner_portal.partners import tabular
-from partner_portal.partners.tabular import (
+from partner_portal.tabular import reading as tabular
+from partner_portal.tabular.reading import (
     ImportErrors,
     RowError,
     TabularError,
