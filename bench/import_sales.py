@@ -122,7 +122,7 @@ def phase_import(path):
     seconds = time.perf_counter() - started
     if not result.ok:
         raise SystemExit(
-            f"import failed: {result.file_error or result.error_list()[:5]}"
+            f"import failed: {result.file_error or result.sorted_errors()[:5]}"
         )
     return {
         "seconds": seconds,

@@ -48,6 +48,8 @@ class AwardImportReport:
     rows: list[AwardRow] = field(default_factory=list)
     unchanged: int = 0
     errors: ImportErrors = field(default_factory=ImportErrors)
+    # The codec a CSV file was read in; None for a workbook.
+    encoding: str | None = None
 
     @property
     def created(self) -> int:
@@ -79,6 +81,7 @@ def certifications_import(
     filename: str,
     dry_run: bool,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> AwardImportReport:
     """Check every row, then (unless a dry run or any row is wrong) create them all.
 
@@ -92,7 +95,9 @@ def certifications_import(
         required=REQUIRED_COLUMNS,
         allowed=OPTIONAL_COLUMNS,
         errors=errors,
+        encoding=encoding,
     )
+    report.encoding = table.encoding
     certifications = {c.code: c for c in Certification.objects.all()}
     seen_ids: dict[str, int] = {}
     bar = progress(0, _("Checking rows")) if progress else None

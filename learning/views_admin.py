@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from openpyxl import Workbook
 
-from partner_portal.partners.imports.uploads import (
+from partner_portal.imports.preview import PREVIEW_ROWS, encoding_note
+from partner_portal.imports.uploads import (
     upload_discard,
     upload_get,
     upload_keep,
 )
+from partner_portal.tabular.forms import EncodingField
 from partner_portal.tabular.reading import TabularError
 
 from . import selectors
@@ -69,6 +71,7 @@ class ImportFileForm(forms.Form):
         label=gettext_lazy("File"),
         help_text=gettext_lazy("A .csv or .xlsx file of at most 50 MB."),
     )
+    encoding = EncodingField()
 
 
 def awards_import_view(request):
@@ -84,7 +87,10 @@ def awards_import_view(request):
         form = ImportFileForm(request.POST, request.FILES)
         if form.is_valid():
             held = upload_keep(
-                request, kind=IMPORT_KIND, upload=form.cleaned_data["file"]
+                request,
+                kind=IMPORT_KIND,
+                upload=form.cleaned_data["file"],
+                encoding=form.cleaned_data["encoding"],
             )
             return redirect(f"{request.path}?token={held.token}")
     elif held is not None:
@@ -96,7 +102,10 @@ def awards_import_view(request):
         try:
             with held.open() as file:
                 report = certifications_import(
-                    file=file, filename=held.filename, dry_run=not confirm
+                    file=file,
+                    filename=held.filename,
+                    dry_run=not confirm,
+                    encoding=held.encoding or None,
                 )
         except TabularError as error:
             upload_discard(request, held)
@@ -117,7 +126,13 @@ def awards_import_view(request):
                 },
             )
             return redirect("learning_awards:index")
-        context.update(report=report, errors=report.sorted_errors(), held=held)
+        context.update(
+            report=report,
+            errors=report.sorted_errors(),
+            held=held,
+            shown_rows=report.rows[:PREVIEW_ROWS],
+            encoding_note=encoding_note(report.encoding),
+        )
         return TemplateResponse(request, "learning/admin/import.html", context)
     elif token:
         raise Http404

@@ -128,6 +128,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
+# Imported CSV files that are not UTF-8 are read in this encoding unless the user
+# names another: GB18030 (a superset of GBK) as Excel saves CSV in China; a Western
+# installation sets cp1252.
+IMPORT_LEGACY_ENCODING = env("IMPORT_LEGACY_ENCODING", default="gb18030")
 USE_I18N = True
 USE_TZ = True
 

@@ -9,6 +9,7 @@ from learning.models import CertificationAward
 from learning.models.certifications import AwardStatus
 from partner_portal.incentives.models import SalesRecord
 from partner_portal.partners.models import Partner, Tier, TierChange
+from partner_portal.tabular.reading import encoding_label
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -309,11 +310,17 @@ class RowErrorSerializer(serializers.Serializer):
 
 class SalesImportResultSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
+    encoding = serializers.SerializerMethodField(
+        help_text=_("The encoding a CSV file was read in; null for other loads.")
+    )
     rows = serializers.IntegerField()
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     source = serializers.IntegerField(source="source.pk", allow_null=True)
+
+    def get_encoding(self, result) -> str | None:
+        return encoding_label(result.encoding) if result.encoding else None
 
 
 class SalesImportErrorSerializer(serializers.Serializer):

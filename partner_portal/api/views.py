@@ -169,6 +169,8 @@ class SalesRecordViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericVi
 
     A load is a JSON array of lines or a CSV/XLSX upload (field `file`); both go
     through the sales import service: same checks, all or nothing, per-row errors.
+    A CSV upload that is not UTF-8 is read in `?encoding=`, or else the
+    installation's legacy encoding; the result names the encoding used.
     """
 
     serializer_class = SalesRecordSerializer
@@ -198,6 +200,7 @@ class SalesRecordViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericVi
                 kind=SalesSource.Kind.API,
                 dry_run=dry_run,
                 partners=scope,
+                encoding=request.query_params.get("encoding") or None,
             )
         else:
             rows = SalesRecordRowSerializer(data=request.data, many=True)
@@ -217,7 +220,7 @@ class SalesRecordViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericVi
         if not result.ok:
             errors = [
                 {"row": e.row, "column": e.column, "message": e.message}
-                for e in result.error_list()
+                for e in result.sorted_errors()
             ]
             if result.file_error:
                 errors.insert(

@@ -90,6 +90,6 @@ def seed_sales(*, stdout):
         kind=SalesSource.Kind.DEMO,
     )
     if not result.ok:
-        problems = result.file_error or result.error_list()[:3]
+        problems = result.file_error or result.sorted_errors()[:3]
         raise RuntimeError(f"The demo sales do not import: {problems}")
     stdout.write(f"Sales: {result.created} demo lines imported.")

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partner_portal.tabular.forms import EncodingField
+
 from .currencies import currency_choices
 
 
@@ -70,3 +72,4 @@ class SalesUploadForm(forms.Form):
             "partner_external_id, date, sku, quantity, amount and currency."
         ),
     )
+    encoding = EncodingField()

@@ -69,7 +69,6 @@ from partner_portal.tabular.reading import (
     ImportErrors,
     RowError,
     TabularError,
-    csv_encoding,
     open_table,
 )
 
@@ -114,8 +113,8 @@ _COLUMN_OF = {"partner_id": "partner_external_id"}
 _BATCH = 2_000
 _CHUNK = 64 * 1024
 
-# PostgreSQL's names for the encodings tabular.reading.csv_encoding() detects that COPY
-# reads; files in other encodings take the slow path.
+# PostgreSQL's names for the encodings tabular.reading decides that COPY reads;
+# files in other encodings take the slow path.
 _COPY_ENCODINGS = {"utf-8": "UTF8", "utf-8-sig": "UTF8", "gb18030": "GB18030"}
 # Every character str.strip() removes, as the Python reader strips cells.
 WHITESPACE = (
@@ -181,12 +180,14 @@ class SalesImportResult:
     unchanged: int = 0
     outcomes: list[RowOutcome] = field(default_factory=list)
     source: SalesSource | None = None
+    # The codec a CSV file was read in; None for a workbook or rows.
+    encoding: str | None = None
 
     @property
     def ok(self) -> bool:
         return not self.file_error and not self.errors
 
-    def error_list(self) -> list[RowError]:
+    def sorted_errors(self) -> list[RowError]:
         """The kept row errors by row, then in the order of the columns."""
         order = {name: index for index, name in enumerate(COLUMNS)}
         return sorted(
@@ -204,14 +205,16 @@ def sales_import_file(
     partners: QuerySet[Partner] | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
     stored_file: str = "",
+    encoding: str | None = None,
 ) -> SalesImportResult:
     """Import a CSV or XLSX file of sales lines into the ledger, all or nothing.
 
     `partners` limits the partners the file may name (a channel account manager's
     own); others are reported as unknown. `progress` wraps an iterator with an item
     per row (a tqdm bar, say). `stored_file` is the storage name of a kept copy of
-    the upload, which the source then refers to. Nothing is written when the result
-    is not `ok` or when `dry_run` is set.
+    the upload, which the source then refers to. A CSV file that is not UTF-8 is
+    read in `encoding`, or else the installation's legacy encoding. Nothing is
+    written when the result is not `ok` or when `dry_run` is set.
     """
     errors = ImportErrors()
     result = SalesImportResult(name=filename, dry_run=dry_run, errors=errors)
@@ -219,7 +222,12 @@ def sales_import_file(
 
     def table():
         return open_table(
-            file, filename=filename, required=(), allowed=COLUMNS, errors=errors
+            file,
+            filename=filename,
+            required=(),
+            allowed=COLUMNS,
+            errors=errors,
+            encoding=encoding,
         )
 
     try:
@@ -229,6 +237,7 @@ def sales_import_file(
         return result
     # Only the header is read; the rows are read again by whichever path loads them.
     header.rows.close()
+    result.encoding = header.encoding
     missing = [name for name in COLUMNS if name not in header.columns]
     if missing:
         for name in missing:
@@ -241,7 +250,7 @@ def sales_import_file(
     copyable = (
         connection.vendor == "postgresql"
         and PurePath(filename).suffix.lower() == ".csv"
-        and csv_encoding(file) in _COPY_ENCODINGS
+        and header.encoding in _COPY_ENCODINGS
     )
 
     def load(cursor, result: SalesImportResult) -> Iterator | None:
@@ -252,7 +261,7 @@ def sales_import_file(
                         cursor,
                         file,
                         header.columns,
-                        csv_encoding(file),
+                        header.encoding,
                         progress,
                     )
                 return None

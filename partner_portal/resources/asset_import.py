@@ -112,6 +112,8 @@ class AssetImportReport:
     errors: ImportErrors = field(default_factory=ImportErrors)
     dry_run: bool = True
     written: bool = False
+    # The codec a CSV manifest was read in; None for a workbook.
+    encoding: str | None = None
 
     @property
     def created(self):
@@ -133,6 +135,7 @@ def asset_import(
     dry_run: bool = True,
     limits: ImportLimits = DEFAULT_LIMITS,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> AssetImportReport:
     """Check (and unless `dry_run`, write) every row of an asset archive.
 
@@ -163,7 +166,9 @@ def asset_import(
             allowed=OPTIONAL_COLUMNS,
             errors=report.errors,
             max_bytes=limits.max_manifest_bytes,
+            encoding=encoding,
         )
+        report.encoding = table.encoding
         rows = list(table.rows)
         library = library or ResourceLibraryPage.objects.order_by("path").first()
         if library is None:

@@ -1,7 +1,8 @@
 """Admin: upload an asset archive, check every row (dry run), confirm the import.
 
-The upload is kept in the default storage between the two steps with partners'
-`imports.uploads` helpers, so the preview and the confirmation read the same file.
+The upload is kept in the default storage between the two steps with the
+`partner_portal.imports.uploads` helpers, so the preview and the confirmation read
+the same file.
 """
 
 from pathlib import PurePath
@@ -17,11 +18,13 @@ from django.utils.translation import gettext_lazy
 
 from wagtail.admin import messages
 
-from partner_portal.partners.imports.uploads import (
+from partner_portal.imports.preview import encoding_note
+from partner_portal.imports.uploads import (
     upload_discard,
     upload_get,
     upload_keep,
 )
+from partner_portal.tabular.forms import EncodingField
 from partner_portal.tabular.reading import TabularError
 
 from .asset_import import COLUMNS, asset_import
@@ -39,6 +42,7 @@ class AssetArchiveForm(forms.Form):
             "its top level."
         ),
     )
+    encoding = EncodingField()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -70,7 +74,12 @@ def import_upload(request):
     if request.method == "POST":
         form = AssetArchiveForm(request.POST, request.FILES)
         if form.is_valid():
-            held = upload_keep(request, kind=KIND, upload=form.cleaned_data["file"])
+            held = upload_keep(
+                request,
+                kind=KIND,
+                upload=form.cleaned_data["file"],
+                encoding=form.cleaned_data["encoding"],
+            )
             return redirect("resources_import_preview", token=held.token)
     else:
         form = AssetArchiveForm()
@@ -89,7 +98,12 @@ def import_preview(request, token):
     dry_run = request.method != "POST"
     try:
         with held.open() as file:
-            report = asset_import(file=file, user=request.user, dry_run=dry_run)
+            report = asset_import(
+                file=file,
+                user=request.user,
+                dry_run=dry_run,
+                encoding=held.encoding or None,
+            )
     except TabularError as error:
         upload_discard(request, held)
         refused = _("%(filename)s cannot be imported. %(reason)s") % {
@@ -116,5 +130,6 @@ def import_preview(request, token):
             "report": report,
             "held": held,
             "errors": report.sorted_errors(),
+            "encoding_note": encoding_note(report.encoding),
         },
     )

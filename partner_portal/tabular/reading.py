@@ -20,6 +20,7 @@ from pathlib import PurePath
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
@@ -106,6 +107,8 @@ class Table:
 
     columns: list[str]
     rows: Iterator[tuple[int, dict[str, str]]]
+    # The codec a CSV file was read in; None for a workbook.
+    encoding: str | None = None
 
 
 def open_table(
@@ -116,6 +119,7 @@ def open_table(
     errors: ImportErrors,
     allowed: Iterable[str] | None = None,
     max_bytes: int | None = None,
+    encoding: str | None = None,
 ) -> Table:
     """Open an uploaded .csv or .xlsx file and check its header row.
 
@@ -124,7 +128,9 @@ def open_table(
     and lower-cased; `required` and `allowed` must be given that way. Columns in
     `allowed` may be present, those in `required` must be; with `allowed` left
     out, only the required columns are accepted. A row with values beyond the
-    last column is reported to `errors` and skipped.
+    last column is reported to `errors` and skipped. A CSV file that is not UTF-8
+    is read in `encoding`, the one the user named, or else the installation's
+    legacy encoding (`decide_encoding`).
 
     Raises `TabularError` for a file that cannot be imported at all.
     """
@@ -138,18 +144,25 @@ def open_table(
             % {"limit": filesizeformat(max_bytes)}
         )
     file.seek(0)
-    cells = _read_csv(file) if kind == ".csv" else _read_xlsx(file)
-    return _table(cells, required=list(required), allowed=allowed, errors=errors)
+    if kind == ".csv":
+        codec, cells = _read_csv(file, encoding)
+    else:
+        codec, cells = None, _read_xlsx(file)
+    table = _table(cells, required=list(required), allowed=allowed, errors=errors)
+    return Table(columns=table.columns, rows=table.rows, encoding=codec)
 
 
-def detect_encoding(sample: bytes) -> str:
-    """Name the Python codec of a CSV file from its first bytes.
+def decide_encoding(sample: bytes, named: str | None = None) -> str:
+    """Name the Python codec a CSV file is read in, from its first bytes.
 
-    The sample may stop in the middle of a character. A UTF-8 byte order mark
-    gives "utf-8-sig" (which drops the mark), text that is valid UTF-8 gives
-    "utf-8", anything else is left to charset-normalizer. Short Chinese samples
-    fit several East Asian encodings equally well; GB18030, which Excel uses in
-    China, wins such a tie, and GB2312 and GBK are read as their superset GB18030.
+    Decided, never guessed: a UTF-8 byte order mark gives "utf-8-sig" (which drops
+    the mark) and text that is valid UTF-8 gives "utf-8"; any other file is read
+    in the encoding the user `named`, or else in the installation's
+    `IMPORT_LEGACY_ENCODING` (GB18030 by default, as Excel saves CSV in China).
+    Charset detection ranks a five-row Chinese file as a Cyrillic code page, so it
+    only ever suggests an encoding in an error message (`suggest_encoding`). The
+    sample may stop in the middle of a character. GB2312 and GBK are read as their
+    superset GB18030.
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -162,26 +175,30 @@ def detect_encoding(sample: bytes) -> str:
         pass
     else:
         return "utf-8"
-    # A CSV's commas, quotes and line breaks are ASCII: an encoding that spells
-    # them otherwise (UTF-16 without NUL bytes, EBCDIC) is a misreading.
-    matches = [
-        match
-        for match in charset_normalizer.from_bytes(sample)
-        if '\r\n,"'.encode(match.encoding) == b'\r\n,"'
-    ]
-    if not matches:
-        raise TabularError(_unknown_encoding())
-    best = matches[0]
-    for match in matches:
-        tied = (match.chaos, match.coherence) == (best.chaos, best.coherence)
-        if tied and _codec_name(match.encoding) == "gb18030":
-            return "gb18030"
-    return _codec_name(best.encoding)
+    return codec_named(named or settings.IMPORT_LEGACY_ENCODING)
 
 
-def _codec_name(encoding: str) -> str:
-    name = codecs.lookup(encoding).name
-    return "gb18030" if name in _GB_FAMILY else name
+def codec_named(name: str) -> str:
+    """The Python codec of an encoding a user or the settings name, checked.
+
+    Raises `TabularError` for a name Python does not know and for encodings that
+    spell a CSV's commas, quotes and line breaks other than ASCII does (UTF-16,
+    EBCDIC), which would misread every row.
+    """
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        raise TabularError(
+            _("“%(name)s” is not an encoding we know.") % {"name": name}
+        ) from None
+    if codec in _GB_FAMILY:
+        return "gb18030"
+    if '\r\n,"'.encode(codec, errors="replace") != b'\r\n,"':
+        raise TabularError(
+            _("A CSV file cannot be read as %(encoding)s.")
+            % {"encoding": encoding_label(codec)}
+        )
+    return codec
 
 
 def _unknown_encoding() -> str:
@@ -189,6 +206,27 @@ def _unknown_encoding() -> str:
         "The file is not text in an encoding we recognise. "
         "Save it as “CSV UTF-8” and upload it again."
     )
+
+
+def encoding_label(codec: str) -> str:
+    """How people name a codec: "UTF-8", "GB18030", "CP1252"."""
+    return "UTF-8" if codec.startswith("utf-8") else codec.upper().replace("_", "-")
+
+
+def suggest_encoding(sample: bytes) -> str | None:
+    """The legacy encoding charset detection ranks first for a sample, or None.
+
+    Only ever named in a message for the user to choose: detection guesses short
+    files wrong too often to decide.
+    """
+    for match in charset_normalizer.from_bytes(sample):
+        try:
+            codec = codec_named(match.encoding)
+        except TabularError:
+            continue
+        if codec != "ascii" and not codec.startswith("utf"):
+            return codec
+    return None
 
 
 def _table(
@@ -268,24 +306,32 @@ def _rows(
         yield number, dict(zip(columns, padded, strict=True))
 
 
-def csv_encoding(file: BinaryIO | File) -> str:
-    """Name the Python codec of a CSV file, as `open_table()` reads it.
-
-    Reads a sample from the start of the file and leaves the file at its start.
-    """
+def _sample(file: BinaryIO | File) -> bytes:
+    """The start of a file, leaving the file at its start."""
     file.seek(0)
     # Finish the sample's last line so that it rarely ends inside a character.
     sample = file.read(SAMPLE_BYTES)
     sample += file.readline(SAMPLE_BYTES)
     file.seek(0)
-    return detect_encoding(sample)
+    return sample
 
 
-def _read_csv(file: BinaryIO | File) -> Iterator[tuple[int, list[str]]]:
-    return _csv_cells(file, csv_encoding(file))
+def csv_encoding(file: BinaryIO | File, named: str | None = None) -> str:
+    """Name the Python codec of a CSV file, as `open_table()` reads it."""
+    return decide_encoding(_sample(file), named)
 
 
-def _csv_cells(file: BinaryIO | File, encoding: str) -> Iterator[tuple[int, list[str]]]:
+def _read_csv(
+    file: BinaryIO | File, named: str | None
+) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+    sample = _sample(file)
+    encoding = decide_encoding(sample, named)
+    return encoding, _csv_cells(file, encoding, sample)
+
+
+def _csv_cells(
+    file: BinaryIO | File, encoding: str, sample: bytes
+) -> Iterator[tuple[int, list[str]]]:
     # "surrogateescape" turns each undecodable byte into a lone surrogate, so the
     # row that holds it can be named; a strict decoder fails as soon as it reads
     # the 8 KiB chunk holding the byte, often rows earlier.
@@ -296,12 +342,12 @@ def _csv_cells(file: BinaryIO | File, encoding: str) -> Iterator[tuple[int, list
     try:
         for number, record in enumerate(csv.reader(text), start=1):
             if _ESCAPED_BYTE.search("".join(record)):
-                raise _undecodable(number, encoding)
+                raise _undecodable(number, encoding, sample)
             yield number, [value.strip() for value in record]
     except UnicodeDecodeError:
         # A bad sequence that includes an ASCII byte (in UTF-7, say) cannot be
         # escaped; the decoder reads ahead, so the row is where reading stopped.
-        raise _undecodable(number + 1, encoding) from None
+        raise _undecodable(number + 1, encoding, sample) from None
     except csv.Error:
         raise TabularError(
             _(
@@ -315,15 +361,25 @@ def _csv_cells(file: BinaryIO | File, encoding: str) -> Iterator[tuple[int, list
         text.detach()
 
 
-def _undecodable(row: int, encoding: str) -> TabularError:
-    label = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
-    return TabularError(
-        _(
-            "Row %(row)d contains bytes that are not valid %(encoding)s text. "
-            "Save the file as “CSV UTF-8” and upload it again."
+def _undecodable(row: int, encoding: str, sample: bytes) -> TabularError:
+    message = _("Row %(row)d contains bytes that are not valid %(encoding)s text.") % {
+        "row": row,
+        "encoding": encoding_label(encoding),
+    }
+    # A file whose start is UTF-8 was saved as UTF-8 and broken later.
+    suggestion = None if encoding.startswith("utf-8") else suggest_encoding(sample)
+    if suggestion is not None and suggestion != encoding:
+        advice = _(
+            "It may be in %(suggestion)s: if so, choose that encoding and import it "
+            "again, or save it as “CSV UTF-8”."
+        ) % {"suggestion": encoding_label(suggestion)}
+    elif encoding.startswith("utf-8"):
+        advice = _("Save the file as “CSV UTF-8” and upload it again.")
+    else:
+        advice = _(
+            "Choose the file's encoding and import it again, or save it as “CSV UTF-8”."
         )
-        % {"row": row, "encoding": label}
-    )
+    return TabularError(f"{message} {advice}")
 
 
 def _read_xlsx(file: BinaryIO | File) -> Iterator[tuple[int, list[str]]]:

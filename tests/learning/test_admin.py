@@ -3,12 +3,14 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 import pytest
 from openpyxl import load_workbook
 
 from learning.models import CertificationAward
 from learning.services import award_create
+from tests.chinese_files import excel_csv
 from tests.factories import MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +230,24 @@ def test_completion_by_partner_report_exports(client, partner_user_at, make_cour
         ["Gold", 1, 0, 0],
         ["Silver", 1, 1, 100],
     ]
+
+
+def test_the_award_preview_lists_each_holder_before_anything_is_written(
+    client, make_course, make_certification
+):
+    make_certification("sec", [make_course("sec-101")])
+    MembershipFactory(user__email="王芳@cq.example", user__first_name="王芳")
+    client.force_login(staff_with("add_certificationaward"))
+    data = excel_csv(
+        "email,certification_code,issued_at,expires_at",
+        ["王芳@cq.example,sec,2026-01-15,2028-01-15"],
+        "gbk",
+    )
+    url = reverse("learning_awards_import")
+
+    uploaded = client.post(url, {"file": SimpleUploadedFile("awards.csv", data)})
+    preview = client.get(uploaded.url)
+
+    assert "王芳" in preview.text
+    assert "The file was read as GB18030 text." in preview.text
+    assert not CertificationAward.objects.exists()

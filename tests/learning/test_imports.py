@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from learning.models import CertificationAward
+from tests.chinese_files import NAMES, each_case, excel_csv
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,27 @@ def test_an_xlsx_file_with_a_bad_row_writes_nothing(tmp_path, setup):
         )
     assert "Row 3, column expires_at" in err.getvalue()
     assert not CertificationAward.objects.exists()
+
+
+@each_case
+def test_chinese_addresses_saved_by_excel_find_their_holders(
+    tmp_path, make_course, make_certification, encoding, rows
+):
+    make_certification("sec", [make_course("sec-101")])
+    for name in NAMES[:rows]:
+        MembershipFactory(user__email=f"{name}@cq.example", user__first_name=name)
+    path = tmp_path / "awards.csv"
+    path.write_bytes(
+        excel_csv(
+            HEADER.strip(),
+            [f"{name}@cq.example,sec,2026-01-15,2028-01-15," for name in NAMES[:rows]],
+            encoding,
+        )
+    )
+    out = StringIO()
+
+    call_command("import_certifications", str(path), stdout=out, stderr=StringIO())
+
+    assert "awards.csv was read as GB18030 text." in out.getvalue()
+    holders = CertificationAward.objects.values_list("user__first_name", flat=True)
+    assert sorted(holders) == sorted(NAMES[:rows])

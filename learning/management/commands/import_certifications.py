@@ -3,10 +3,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from learning.imports import certifications_import
-from partner_portal.partners.imports.command import (
-    ImportReportingCommand,
-    progress_bar,
-)
+from partner_portal.imports.command import ImportReportingCommand, progress_bar
 
 
 class Command(ImportReportingCommand):
@@ -19,8 +16,9 @@ class Command(ImportReportingCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="a .csv or .xlsx file")
         self.add_dry_run_argument(parser)
+        self.add_encoding_argument(parser)
 
-    def handle(self, *args, file, dry_run=False, **options):
+    def handle(self, *args, file, dry_run=False, encoding=None, **options):
         path = Path(file)
         report = self.read(
             path,
@@ -29,6 +27,7 @@ class Command(ImportReportingCommand):
                 filename=path.name,
                 dry_run=dry_run,
                 progress=progress_bar,
+                encoding=encoding,
             ),
         )
         self.finish(

@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from partner_portal.imports.preview import encoding_note
 from partner_portal.partners.permissions import partners_visible_to
 
 from ..charts import revenue_charts
@@ -67,7 +68,8 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
         if not form.is_valid():
             return self.render(form=form)
         upload = form.cleaned_data["file"]
-        result = self.run(upload, upload.name, dry_run=True)
+        encoding = form.cleaned_data["encoding"]
+        result = self.run(upload, upload.name, dry_run=True, encoding=encoding)
         token = None
         if result.ok:
             suffix = PurePath(upload.name).suffix.lower()
@@ -76,7 +78,12 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
                 f"{PENDING_FOLDER}/{uuid.uuid4().hex}{suffix}", upload
             )
             token = signing.dumps(
-                {"file": stored, "name": upload.name, "user": request.user.pk},
+                {
+                    "file": stored,
+                    "name": upload.name,
+                    "user": request.user.pk,
+                    "encoding": encoding,
+                },
                 salt=TOKEN_SALT,
             )
         return self.render(form=SalesUploadForm(), result=result, token=token)
@@ -94,7 +101,13 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
             )
             return redirect(request.path)
         with default_storage.open(data["file"], "rb") as file:
-            result = self.run(file, data["name"], dry_run=False, stored=data["file"])
+            result = self.run(
+                file,
+                data["name"],
+                dry_run=False,
+                stored=data["file"],
+                encoding=data.get("encoding", ""),
+            )
         if not result.ok:
             return self.render(form=SalesUploadForm(), result=result)
         messages.success(
@@ -112,7 +125,7 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
         )
         return redirect(f"{reverse(self.index_url_name)}?source={result.source.pk}")
 
-    def run(self, file, name, *, dry_run, stored=""):
+    def run(self, file, name, *, dry_run, stored="", encoding=""):
         return sales_import_file(
             file=file,
             filename=name,
@@ -121,9 +134,13 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
             dry_run=dry_run,
             partners=self.permission_policy.importable_partners(self.request.user),
             stored_file=stored,
+            encoding=encoding or None,
         )
 
     def render(self, **context):
+        result = context.get("result")
+        if result is not None:
+            context["encoding_note"] = encoding_note(result.encoding)
         return self.render_to_response(self.get_context_data(**context))
 
 

@@ -1,123 +1,23 @@
-"""What every file import command shares: reading the file, a progress bar, each error
-with its row and column, and one summary line; any error means a non-zero exit and
-nothing written. `import_partners`, `import_partner_users`, `import_certifications`
-and `import_assets` build on it."""
+"""`import_partners` and `import_partner_users`: one kind of partner import each."""
 
-import sys
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from tqdm import tqdm
+from partner_portal.imports.command import ImportReportingCommand, progress_bar
 
-from partner_portal.tabular.reading import TabularError
-
-from ..models import User
 from .services import ImportKind, file_import
 
 
-def progress_bar(total, description):
-    return tqdm(total=total or None, desc=description, unit="row", file=sys.stderr)
-
-
-class ImportReportingCommand(BaseCommand):
-    """Base of the import commands: run one import and report it."""
-
-    def add_dry_run_argument(self, parser):
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="check every row and report, but write nothing",
-        )
-
-    def user_named(self, username):
-        if not username:
-            return None
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(
-                _("No user has the username “%(username)s”.") % {"username": username}
-            )
-        return user
-
-    def read(self, path: Path, run):
-        """`run(handle)` on the opened file; unreadable files are a clear error."""
-        try:
-            with path.open("rb") as handle:
-                return run(handle)
-        except OSError as error:
-            raise CommandError(
-                _("The file %(file)s cannot be read: %(reason)s.")
-                % {"file": path, "reason": error.strerror}
-            ) from None
-        except TabularError as error:
-            raise CommandError(str(error)) from None
-
-    def error_line(self, error):
-        if error.column:
-            return _("Row %(row)d, column %(column)s: %(message)s") % {
-                "row": error.row,
-                "column": error.column,
-                "message": error.message,
-            }
-        return _("Row %(row)d: %(message)s") % {
-            "row": error.row,
-            "message": error.message,
-        }
-
-    def finish(self, report, *, path: Path, dry_run: bool, summary: str, archive=False):
-        """Print every error and stop, or print the summary of what was (to be) done."""
-        for error in report.sorted_errors():
-            self.stderr.write(self.error_line(error))
-        hidden = report.errors.total - len(report.errors.errors)
-        if hidden:
-            self.stderr.write(
-                ngettext(
-                    "%(count)d more error is not listed.",
-                    "%(count)d more errors are not listed.",
-                    hidden,
-                )
-                % {"count": hidden}
-            )
-        if report.errors:
-            total = report.errors.total
-            message = (
-                ngettext(
-                    "The archive has %(count)d error, so nothing was imported.",
-                    "The archive has %(count)d errors, so nothing was imported.",
-                    total,
-                )
-                if archive
-                else ngettext(
-                    "The file has %(count)d error, so nothing was imported.",
-                    "The file has %(count)d errors, so nothing was imported.",
-                    total,
-                )
-            )
-            raise CommandError(message % {"count": total})
-        if dry_run:
-            summary = _("Dry run, nothing was written: %(summary)s") % {
-                "summary": summary
-            }
-        else:
-            summary = _("Imported %(file)s: %(summary)s") % {
-                "file": path.name,
-                "summary": summary,
-            }
-        self.stdout.write(self.style.SUCCESS(summary))
-
-
 class ImportCommand(ImportReportingCommand):
-    """`import_partners` and `import_partner_users`: one kind of partner import."""
-
     kind: ImportKind | None = None
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="a .csv or .xlsx file")
         self.add_dry_run_argument(parser)
+        self.add_encoding_argument(parser)
         parser.add_argument(
             "--user",
             help=(
@@ -126,7 +26,7 @@ class ImportCommand(ImportReportingCommand):
             ),
         )
 
-    def handle(self, *args, file, dry_run=False, user=None, **options):
+    def handle(self, *args, file, dry_run=False, user=None, encoding=None, **options):
         by = self.user_named(user)
         path = Path(file)
         try:
@@ -139,6 +39,7 @@ class ImportCommand(ImportReportingCommand):
                     by=by,
                     dry_run=dry_run,
                     progress=progress_bar,
+                    encoding=encoding,
                 ),
             )
         except PermissionDenied:

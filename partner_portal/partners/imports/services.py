@@ -113,6 +113,8 @@ class ImportReport:
     rows: list[RowOutcome]
     errors: ImportErrors
     created_users: list[User] = field(default_factory=list)
+    # The codec a CSV file was read in; None for a workbook.
+    encoding: str | None = None
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for row in self.rows if row.outcome == outcome)
@@ -149,6 +151,7 @@ def partners_import(
     dry_run: bool,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
     """Create and update partners from a file, through partner_create/partner_update.
 
@@ -165,6 +168,7 @@ def partners_import(
         dry_run=dry_run,
         progress=progress,
         max_bytes=max_bytes,
+        encoding=encoding,
     )
 
 
@@ -176,6 +180,7 @@ def partner_users_import(
     dry_run: bool,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
     """Create and update partner users and their memberships from a file.
 
@@ -191,6 +196,7 @@ def partner_users_import(
         dry_run=dry_run,
         progress=progress,
         max_bytes=max_bytes,
+        encoding=encoding,
     )
 
 
@@ -203,6 +209,7 @@ def file_import(
     dry_run: bool,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
     if by is not None and not user_may_import(by, kind.name):
         raise PermissionDenied
@@ -214,6 +221,7 @@ def file_import(
         allowed=kind.optional,
         errors=errors,
         max_bytes=max_bytes,
+        encoding=encoding,
     )
     dataset = tablib.Dataset(headers=table.columns)
     file_rows = []
@@ -223,7 +231,13 @@ def file_import(
     if not file_rows and not errors:
         raise TabularError(_("The file has no rows below its column names."))
     name = PurePath(filename).name
-    run = {"kind": kind, "dataset": dataset, "file_rows": file_rows, "by": by}
+    run = {
+        "kind": kind,
+        "dataset": dataset,
+        "file_rows": file_rows,
+        "by": by,
+        "encoding": table.encoding,
+    }
     reason = _("Imported from %(filename)s.") % {"filename": name}
     report = _run(
         **run,
@@ -259,6 +273,7 @@ def _run(
     dry_run: bool,
     progress: Progress | None,
     description: str,
+    encoding: str | None,
 ) -> ImportReport:
     bar = progress(len(dataset), description) if progress else None
     resource = kind.resource_class(
@@ -317,6 +332,7 @@ def _run(
         rows=rows,
         errors=errors,
         created_users=list(getattr(resource, "created_users", [])),
+        encoding=encoding,
     )
 
 

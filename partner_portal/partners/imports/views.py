@@ -1,8 +1,8 @@
 """Admin views: upload a file, preview every row's outcome, confirm the import.
 
 The preview is the import service's dry run and the confirmation its real run, on
-the same stored file (see `uploads.py`), so the admin and the management commands
-share one code path.
+the same stored file (see `partner_portal.imports.uploads`), so the admin and the
+management commands share one code path.
 """
 
 from pathlib import PurePath
@@ -23,18 +23,18 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from partner_portal.imports.preview import PREVIEW_ROWS, encoding_note
+from partner_portal.imports.uploads import upload_discard, upload_get, upload_keep
+from partner_portal.tabular.forms import EncodingField
 from partner_portal.tabular.reading import TabularError
 
 from ..models import PartnerType, Region, Role, Stage, Tier
 from .permissions import user_may_import
 from .services import PARTNER_USERS, PARTNERS, ImportKind, file_import
-from .uploads import upload_discard, upload_get, upload_keep
 
 # Viewsets whose menu hook is this join the Channel menu (PartnersGroup).
 CHANNEL_MENU_HOOK = "register_channel_menu_item"
 UPLOAD_MAX_BYTES = 20 * 1024**2
-# The preview lists this many rows; the counts and the errors cover the whole file.
-PREVIEW_ROWS = 1_000
 
 
 class ImportFileForm(forms.Form):
@@ -45,6 +45,7 @@ class ImportFileForm(forms.Form):
             "it in China) or an .xlsx workbook; the first row names the columns."
         ),
     )
+    encoding = EncodingField()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -148,6 +149,7 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
                 by=self.request.user,
                 dry_run=dry_run,
                 max_bytes=UPLOAD_MAX_BYTES,
+                encoding=held.encoding or None,
             )
 
     def file_refused(self, held, error):
@@ -170,7 +172,10 @@ class ImportUploadView(ImportViewMixin, View):
         if not form.is_valid():
             return self.render_upload(form)
         held = upload_keep(
-            request, kind=self.kind.name, upload=form.cleaned_data["file"]
+            request,
+            kind=self.kind.name,
+            upload=form.cleaned_data["file"],
+            encoding=form.cleaned_data["encoding"],
         )
         return redirect(self.preview_url_name, token=held.token)
 
@@ -239,6 +244,7 @@ class ImportPreviewView(ImportViewMixin, View):
             errors=report.sorted_errors(),
             more_errors=report.errors.total - len(report.errors.errors),
             upload_url=reverse(self.upload_url_name),
+            encoding_note=encoding_note(report.encoding),
         )
         return self.render_to_response(context)
 

@@ -1,7 +1,10 @@
+import io
+
 import pytest
 
 from partner_portal.incentives.models import SalesRecord, SalesSource
-from partner_portal.incentives.services import sales_import_rows
+from partner_portal.incentives.services import COLUMNS, sales_import_rows
+from tests.chinese_files import NAMES, excel_csv
 from tests.factories import staff_with_permissions
 
 from .conftest import token_client
@@ -33,7 +36,7 @@ def sales(world):
         line("INV-C1", "CRM-C"),
     ]
     result = sales_import_rows(rows=enumerate(rows, start=1), name="seed")
-    assert result.ok, result.error_list()
+    assert result.ok, result.sorted_errors()
     return result
 
 
@@ -204,3 +207,55 @@ def test_csv_upload_refuses_columns_it_does_not_take(world, importer, column):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_rows"
     assert not SalesRecord.objects.filter(invoice_number="INV-F2").exists()
+
+
+def test_a_csv_upload_in_a_legacy_encoding_is_read_as_the_query_names(world, importer):
+    csv = io.BytesIO(
+        excel_csv(
+            ",".join(COLUMNS),
+            ["INV-R1,1,CRM-C,2026-06-01,Лицензия,1,10.00,RUB"],
+            "cp1251",
+        )
+    )
+    csv.name = "sales.csv"
+
+    response = importer.post(
+        f"{URL}?encoding=cp1251", {"file": csv}, format="multipart"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["encoding"] == "CP1251"
+    assert SalesRecord.objects.get(invoice_number="INV-R1").sku == "Лицензия"
+
+
+def test_chinese_skus_upload_in_gbk_without_naming_it(world, importer):
+    csv = io.BytesIO(
+        excel_csv(
+            ",".join(COLUMNS),
+            [
+                f"INV-C{n},1,CRM-C,2026-06-01,{name},1,10.00,CNY"
+                for n, name in enumerate(NAMES)
+            ],
+            "gbk",
+        )
+    )
+    csv.name = "sales.csv"
+
+    response = importer.post(URL, {"file": csv}, format="multipart")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["encoding"] == "GB18030"
+    skus = SalesRecord.objects.filter(invoice_number__startswith="INV-C")
+    assert sorted(skus.values_list("sku", flat=True)) == sorted(NAMES)
+
+
+def test_an_unknown_encoding_is_refused_with_its_name(world, importer):
+    csv = io.BytesIO("invoice_number\nИ\n".encode("cp1251"))
+    csv.name = "sales.csv"
+
+    response = importer.post(
+        f"{URL}?encoding=nonsense", {"file": csv}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "“nonsense” is not an encoding we know." in str(response.json())

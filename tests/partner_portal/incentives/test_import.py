@@ -16,6 +16,7 @@ from partner_portal.incentives import services
 from partner_portal.incentives.models import SalesRecord, SalesRecordChange, SalesSource
 from partner_portal.incentives.services import Outcome, sales_import_rows
 from partner_portal.partners.models import Partner
+from tests.chinese_files import NAMES, each_case, excel_csv
 from tests.factories import PartnerFactory, StaffFactory
 
 from .conftest import HEADER, ledger, run_import, write_csv
@@ -136,7 +137,7 @@ def test_a_bad_value_is_refused_by_row_and_column_and_nothing_is_written(
     result = run_import(path)
 
     assert not result.ok
-    assert [(e.row, e.column, e.message) for e in result.error_list()] == [
+    assert [(e.row, e.column, e.message) for e in result.sorted_errors()] == [
         (4, column, message)
     ]
     assert result.source is None
@@ -148,7 +149,7 @@ def test_every_problem_of_a_row_is_reported(tmp_path, partners):
 
     result = run_import(path)
 
-    assert [e.column for e in result.error_list()] == [
+    assert [e.column for e in result.sorted_errors()] == [
         "line_number",
         "partner_external_id",
         "date",
@@ -156,7 +157,7 @@ def test_every_problem_of_a_row_is_reported(tmp_path, partners):
         "amount",
         "currency",
     ]
-    assert {e.row for e in result.error_list()} == {2}
+    assert {e.row for e in result.sorted_errors()} == {2}
 
 
 def test_a_missing_column_is_refused_naming_it(tmp_path, partners):
@@ -167,7 +168,7 @@ def test_a_missing_column_is_refused_naming_it(tmp_path, partners):
 
     result = run_import(path)
 
-    assert [(e.row, e.column, e.message) for e in result.error_list()] == [
+    assert [(e.row, e.column, e.message) for e in result.sorted_errors()] == [
         (1, "amount", "The first row must name a “amount” column.")
     ]
     assert ledger() == ([], [], 0)
@@ -185,7 +186,7 @@ def test_an_invoice_line_twice_in_one_file_is_refused_naming_both_rows(
 
     result = run_import(path)
 
-    assert [(e.row, e.column, e.message) for e in result.error_list()] == [
+    assert [(e.row, e.column, e.message) for e in result.sorted_errors()] == [
         (
             4,
             "line_number",
@@ -208,7 +209,7 @@ def test_errors_past_the_limit_are_counted(tmp_path, partners):
     result = run_import(write_csv(tmp_path / "many.csv", *lines))
 
     assert result.errors.total == 1_500
-    assert len(result.error_list()) == 1_000
+    assert len(result.sorted_errors()) == 1_000
     assert ledger() == ([], [], 0)
 
 
@@ -370,7 +371,7 @@ def test_partners_outside_the_importers_scope_count_as_unknown(tmp_path, partner
 
     result = run_import(path, partners=Partner.objects.filter(external_id="P-1"))
 
-    assert [(e.column, e.message) for e in result.error_list()] == [
+    assert [(e.column, e.message) for e in result.sorted_errors()] == [
         ("partner_external_id", "No partner has the external ID “P-2”.")
     ]
 
@@ -383,7 +384,7 @@ def test_rows_from_an_api_call_go_through_the_same_checks(partners):
 
     result = sales_import_rows(rows=rows, name="POST /api/sales")
 
-    assert {e.column for e in result.error_list() if e.row == 2} == {
+    assert {e.column for e in result.sorted_errors() if e.row == 2} == {
         "partner_external_id",
         "date",
         "sku",
@@ -423,7 +424,7 @@ def test_a_hundred_thousand_rows_import_in_flat_memory(tmp_path, db):
     small, small_peak = traced_import(write_ledger(tmp_path / "s.csv", 10_000, "A"))
     big, big_peak = traced_import(write_ledger(tmp_path / "b.csv", 100_000, "B"))
 
-    assert small.ok and big.ok, big.error_list()[:3]
+    assert small.ok and big.ok, big.sorted_errors()[:3]
     assert big.created == SalesRecord.objects.filter(source=big.source).count()
     assert big.created == 100_000
     expected = sum(
@@ -474,7 +475,7 @@ def test_a_file_is_read_as_the_python_reader_reads_it(tmp_path, partners, case, 
 
     result = run_import(path)
 
-    assert result.ok, result.error_list()
+    assert result.ok, result.sorted_errors()
     lines = SalesRecord.objects.order_by("invoice_number")
     assert [(r.invoice_number, r.line_number, r.currency) for r in lines] == [
         ("INV-1", 1, "USD"),
@@ -490,7 +491,7 @@ def test_a_line_of_backslash_dot_does_not_end_the_file(tmp_path, partners):
 
     result = run_import(path)
 
-    assert {(e.row, e.column) for e in result.error_list()} >= {
+    assert {(e.row, e.column) for e in result.sorted_errors()} >= {
         (3, "line_number"),
         (4, "partner_external_id"),
     }
@@ -503,7 +504,7 @@ def test_a_nul_character_in_a_code_is_refused_by_name(partners):
 
     result = sales_import_rows(rows=[(2, row)], name="nul")
 
-    assert [(e.column, e.message) for e in result.error_list()] == [
+    assert [(e.column, e.message) for e in result.sorted_errors()] == [
         (
             "invoice_number",
             "The invoice number contains a NUL character, which is not allowed.",
@@ -527,7 +528,7 @@ def test_a_line_break_inside_a_value_is_kept_as_part_of_it(partners):
 
     result = sales_import_rows(rows=[(2, rows[0]), (3, rows[1])], name="breaks")
 
-    assert result.ok, result.error_list()
+    assert result.ok, result.sorted_errors()
     assert set(SalesRecord.objects.values_list("sku", flat=True)) == {
         "SKU\rA",
         "SKU\nB",
@@ -671,3 +672,37 @@ def test_a_load_smaller_than_the_ledger_never_locks_its_readers_out(
 
     assert result.created == 2
     assert not [sql for sql in statements if sql.startswith("LOCK TABLE")]
+
+
+@each_case
+def test_chinese_skus_saved_by_excel_arrive_exactly(tmp_path, partners, encoding, rows):
+    path = tmp_path / "sales.csv"
+    path.write_bytes(
+        excel_csv(
+            HEADER,
+            [
+                f"INV-{n},1,P-1,2026-01-15,{name},2,100.00,CNY"
+                for n, name in enumerate(NAMES[:rows])
+            ],
+            encoding,
+        )
+    )
+
+    result = run_import(path)
+
+    assert result.ok, result.sorted_errors()
+    assert result.encoding == "gb18030"
+    skus = SalesRecord.objects.order_by("invoice_number").values_list("sku", flat=True)
+    assert list(skus) == NAMES[:rows]
+
+
+def test_a_sales_file_in_another_encoding_is_read_as_named(tmp_path, partners):
+    path = tmp_path / "sales.csv"
+    path.write_bytes(
+        excel_csv(HEADER, ["INV-1,1,P-1,2026-01-15,Лицензия,2,100.00,RUB"], "cp1251")
+    )
+
+    result = run_import(path, encoding="cp1251")
+
+    assert result.ok, result.sorted_errors()
+    assert SalesRecord.objects.get().sku == "Лицензия"

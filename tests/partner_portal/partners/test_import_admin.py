@@ -5,8 +5,9 @@ from django.urls import reverse
 
 import pytest
 
-from partner_portal.partners.imports.uploads import SESSION_KEY
+from partner_portal.imports.uploads import SESSION_KEY
 from partner_portal.partners.models import Partner, User
+from tests.chinese_files import NAMES, each_case, excel_csv
 from tests.factories import PartnerFactory, StaffFactory, staff_with_permissions, tier
 
 PARTNER_HEADER = (
@@ -208,3 +209,55 @@ def test_partner_users_import_through_the_admin(client, program_manager, media):
         "admin",
     )
     assert user.groups.filter(tier__code="gold").exists()
+
+
+@each_case
+def test_the_preview_shows_chinese_names_as_read_before_anything_is_written(
+    client, program_manager, encoding, rows
+):
+    client.force_login(program_manager)
+    data = excel_csv(
+        "external_id,name,country,region,partner_type,tier,stage",
+        [
+            f"CN-{n},{name},CN,greater_china,reseller,registered,active"
+            for n, name in enumerate(NAMES[:rows])
+        ],
+        encoding,
+    )
+    uploaded = client.post(
+        reverse("partner_import:upload"),
+        {"file": SimpleUploadedFile("partners.csv", data), "encoding": ""},
+    )
+
+    preview = client.get(uploaded.url)
+
+    assert "The file was read as GB18030 text." in preview.text
+    for name in NAMES[:rows]:
+        assert name in preview.text
+    assert not Partner.objects.exists()
+
+    client.post(uploaded.url, {"confirm": ""})
+
+    assert sorted(Partner.objects.values_list("name", flat=True)) == sorted(
+        NAMES[:rows]
+    )
+
+
+def test_the_upload_form_reads_a_file_in_the_encoding_chosen(client, program_manager):
+    client.force_login(program_manager)
+    data = excel_csv(
+        "external_id,name,country,region,partner_type,tier,stage",
+        ["RU-1,Ромашка,RU,emea,reseller,registered,active"],
+        "cp1251",
+    )
+    uploaded = client.post(
+        reverse("partner_import:upload"),
+        {"file": SimpleUploadedFile("partners.csv", data), "encoding": "cp1251"},
+    )
+
+    preview = client.get(uploaded.url)
+
+    assert "The file was read as CP1251 text." in preview.text
+    assert "Ромашка" in preview.text
+    client.post(uploaded.url, {"confirm": ""})
+    assert Partner.objects.get(external_id="RU-1").name == "Ромашка"

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from partner_portal.partners.models import Partner, StageChange, User
+from tests.chinese_files import NAMES, excel_csv
 from tests.factories import PartnerFactory, StaffFactory, tier
 
 PARTNER_HEADER = (
@@ -126,3 +127,43 @@ def test_import_partner_users_dry_run_writes_nothing(tmp_path, db):
 
     assert "Imported users.csv: 1 new, 0 changed, 0 unchanged." in out
     assert User.objects.get(email="one@u.example").membership.role == "admin"
+
+
+def test_the_command_says_which_encoding_it_read_and_takes_another(tmp_path, db):
+    path = tmp_path / "partners.csv"
+    path.write_bytes(
+        excel_csv(
+            "external_id,name,country,region,partner_type,tier,stage",
+            [
+                f"CN-{n},{name},CN,greater_china,reseller,registered,active"
+                for n, name in enumerate(NAMES)
+            ],
+            "gbk",
+        )
+    )
+
+    out, _err = run("import_partners", str(path))
+
+    assert "partners.csv was read as GB18030 text." in out
+    assert sorted(Partner.objects.values_list("name", flat=True)) == sorted(NAMES)
+
+    path.write_bytes(
+        excel_csv(
+            "external_id,name,country,region,partner_type,tier,stage",
+            ["RU-1,Ромашка,RU,emea,reseller,registered,active"],
+            "cp1251",
+        )
+    )
+
+    out, _err = run("import_partners", str(path), "--encoding", "cp1251")
+
+    assert "partners.csv was read as CP1251 text." in out
+    assert Partner.objects.get(external_id="RU-1").name == "Ромашка"
+
+
+def test_an_unknown_encoding_fails_the_command_plainly(tmp_path, db):
+    path = write(tmp_path, "partners.csv", [PARTNER_HEADER])
+    path.write_bytes("external_id,name\nP-1,Łódź\n".encode("cp1250"))
+
+    with pytest.raises(CommandError, match=r"“latin-9x” is not an encoding we know\."):
+        run("import_partners", str(path), "--encoding", "latin-9x")

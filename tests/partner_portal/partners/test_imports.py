@@ -20,6 +20,7 @@ from partner_portal.partners.models import (
     User,
 )
 from partner_portal.tabular.reading import RowError, TabularError
+from tests.chinese_files import NAMES, each_case, excel_csv
 from tests.factories import (
     MembershipFactory,
     PartnerFactory,
@@ -514,3 +515,55 @@ def test_a_bad_partner_user_file_writes_nothing(tmp_path, partners):
         RowError(9, "partner_external_id", "This column needs a value."),
         RowError(9, "role", "This column needs a value."),
     ]
+
+
+CHINESE_PARTNER_HEADER = "external_id,name,country,region,partner_type,tier,stage"
+
+
+@each_case
+def test_chinese_partner_names_saved_by_excel_arrive_exactly(
+    tmp_path, db, encoding, rows
+):
+    path = tmp_path / "partners.csv"
+    path.write_bytes(
+        excel_csv(
+            CHINESE_PARTNER_HEADER,
+            [
+                f"CN-{n},{name},CN,greater_china,reseller,registered,active"
+                for n, name in enumerate(NAMES[:rows])
+            ],
+            encoding,
+        )
+    )
+
+    report = import_partners(path)
+
+    assert report.written
+    assert report.encoding == "gb18030"
+    assert [row.label for row in report.rows] == NAMES[:rows]
+    assert (
+        list(Partner.objects.order_by("external_id").values_list("name", flat=True))
+        == NAMES[:rows]
+    )
+
+
+@each_case
+def test_chinese_user_names_saved_by_excel_arrive_exactly(tmp_path, db, encoding, rows):
+    PartnerFactory(external_id="CN-1")
+    path = tmp_path / "users.csv"
+    path.write_bytes(
+        excel_csv(
+            USER_HEADER,
+            [
+                f"user{n}@cq.example,{name[1:]},{name[0]},CN-1,sales"
+                for n, name in enumerate(NAMES[:rows])
+            ],
+            encoding,
+        )
+    )
+
+    report = import_users(path)
+
+    assert report.written
+    users = User.objects.filter(email__endswith="@cq.example").order_by("email")
+    assert [(u.last_name + u.first_name) for u in users] == NAMES[:rows]

@@ -15,6 +15,7 @@ from partner_portal.resources.asset_import import ImportLimits, asset_import
 from partner_portal.resources.demo import demo_pdf, demo_png
 from partner_portal.resources.models import AssetPage, PortalDocument
 from partner_portal.tabular.reading import TabularError
+from tests.chinese_files import NAMES, each_case
 
 HEADER = [
     "key", "file", "title", "asset_type", "products", "language", "tags",
@@ -310,3 +311,23 @@ def test_the_command_reports_row_errors_and_fails(library, tmp_path):
         call_command("import_assets", str(path), stdout=StringIO(), stderr=err)
     assert "Row 2, column file" in err.getvalue()
     assert nothing_written()
+
+
+@each_case
+def test_chinese_titles_in_a_manifest_saved_by_excel_arrive_exactly(
+    library, encoding, rows
+):
+    manifest = manifest_csv(
+        [
+            {**BROCHURE, "key": f"cn-{n}", "title": name, "tags": f"{name}; launch"}
+            for n, name in enumerate(NAMES[:rows])
+        ],
+        encoding=encoding,
+    )
+
+    report = asset_import(file=archive(manifest=manifest), dry_run=False)
+
+    assert report.written
+    assert report.encoding == "gb18030"
+    titles = AssetPage.objects.order_by("slug").values_list("title", flat=True)
+    assert list(titles) == NAMES[:rows]

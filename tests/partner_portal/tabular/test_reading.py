@@ -13,9 +13,10 @@ from partner_portal.tabular.reading import (
     ImportErrors,
     RowError,
     TabularError,
-    detect_encoding,
+    decide_encoding,
     open_table,
 )
+from tests.chinese_files import NAMES, each_case, excel_csv
 
 COMPANY = "上海华东渠道科技有限公司"
 PARTNER_COLUMNS = ["external_id", "name"]
@@ -118,19 +119,95 @@ def test_a_short_gbk_file_that_fits_other_encodings_too_reads_as_gb18030(
     path = tmp_path / "p.csv"
     path.write_bytes(data)
 
-    assert detect_encoding(data) == "gb18030"
+    assert decide_encoding(data) == "gb18030"
     assert read(path, required=["name"])[1] == [(2, {"name": name})]
 
 
-def test_a_short_legacy_file_is_never_taken_for_utf16():
-    # charset-normalizer alone ranks UTF-16 first, which would garble the header.
-    sample = "name\nŁódź\n".encode("cp1250")
+@each_case
+def test_chinese_names_saved_by_excel_arrive_exactly(tmp_path, encoding, rows):
+    # Detection alone read the five-row GB18030 file as Windows-1251.
+    header = "external_id,name,country,region,partner_type,tier,stage"
+    lines = [
+        f"CN-{n},{name},CN,greater_china,reseller,registered,active"
+        for n, name in enumerate(NAMES[:rows])
+    ]
+    path = tmp_path / "p.csv"
+    path.write_bytes(excel_csv(header, lines, encoding))
+    errors = ImportErrors()
 
-    assert sample.decode(detect_encoding(sample)).splitlines()[0] == "name"
+    with open(path, "rb") as file:
+        table = open_table(
+            file,
+            filename="p.csv",
+            required=["external_id", "name"],
+            allowed=header.split(","),
+            errors=errors,
+        )
+        names = [values["name"] for _, values in table.rows]
+
+    assert names == NAMES[:rows]
+    assert table.encoding == "gb18030"
+    assert not errors
+
+
+def test_a_file_that_is_not_utf8_is_read_in_the_encoding_the_user_names(tmp_path):
+    path = write_csv(
+        tmp_path / "p.csv", "external_id,name\nP-1,Łódź Sp. z o.o.\n", "cp1250"
+    )
+
+    _, rows = read(path, encoding="cp1250")
+
+    assert rows == [(2, {"external_id": "P-1", "name": "Łódź Sp. z o.o."})]
+
+
+def test_a_western_installation_reads_legacy_files_as_its_own_encoding(
+    tmp_path, settings
+):
+    settings.IMPORT_LEGACY_ENCODING = "cp1252"
+    path = write_csv(
+        tmp_path / "p.csv", "external_id,name\nP-1,Société Générale\n", "cp1252"
+    )
+
+    _, rows = read(path)
+
+    assert rows == [(2, {"external_id": "P-1", "name": "Société Générale"})]
+
+
+def test_a_utf8_file_stays_utf8_whatever_encoding_is_named(tmp_path):
+    path = write_csv(tmp_path / "p.csv", f"external_id,name\nP-1,{COMPANY}\n")
+
+    _, rows = read(path, encoding="cp1252")
+
+    assert rows == [(2, {"external_id": "P-1", "name": COMPANY})]
+
+
+def test_an_encoding_nobody_knows_is_refused_by_name(tmp_path):
+    path = write_csv(tmp_path / "p.csv", "external_id,name\nP-1,Łódź\n", "cp1250")
+
+    assert refusal(path, encoding="klingon") == "“klingon” is not an encoding we know."
+    assert refusal(path, encoding="utf-16").startswith(
+        "A CSV file cannot be read as UTF-16."
+    )
+
+
+def test_bytes_the_legacy_encoding_cannot_read_name_the_row_and_a_suggestion(
+    tmp_path, settings
+):
+    settings.IMPORT_LEGACY_ENCODING = "shift_jis"
+    text = "external_id,name\n" + "".join(
+        f"P-{n},Ромашка Лютик {n}\n" for n in range(40)
+    )
+    path = write_csv(tmp_path / "p.csv", text, "cp1251")
+
+    message = refusal(path)
+
+    assert message.startswith("Row 2 contains bytes that are not valid SHIFT-JIS text.")
+    assert "It may be in " in message
+    assert "choose that encoding and import it again" in message
 
 
 def test_a_sample_that_ends_inside_a_utf8_character_is_still_utf8():
-    assert detect_encoding(COMPANY.encode()[:-1]) == "utf-8"
+    assert decide_encoding(COMPANY.encode()[:-1]) == "utf-8"
 
 
 def test_a_utf8_character_across_the_sample_boundary_is_read_whole(tmp_path):

@@ -1,14 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from tqdm import tqdm
 
+from partner_portal.imports.command import ImportReportingCommand
 from partner_portal.incentives.models import SalesSource
 from partner_portal.incentives.services import COLUMNS, sales_import_file
-
-# Errors printed before the rest are only counted.
-SHOWN_ERRORS = 100
 
 
 class _Unwrapped:
@@ -24,7 +23,7 @@ class _Unwrapped:
         self.wrapper.flush()
 
 
-class Command(BaseCommand):
+class Command(ImportReportingCommand):
     help = (
         "Import a .csv or .xlsx file of sales lines into the sales ledger, all or "
         f"nothing. Columns: {', '.join(COLUMNS)}. A line already in the ledger "
@@ -33,65 +32,52 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="the .csv or .xlsx file")
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="check the file and report what would change, but write nothing",
-        )
+        parser.add_argument("file", help="the .csv or .xlsx file")
+        self.add_dry_run_argument(parser)
+        self.add_encoding_argument(parser)
 
-    def handle(self, *args, file, dry_run=False, **options):
-        try:
-            handle = file.open("rb")
-        except OSError as exc:
-            raise CommandError(f"Cannot open {file}: {exc.strerror}.") from None
-        with (
-            handle,
-            tqdm(
-                desc=f"Reading {file.name}",
-                unit=" rows",
-                unit_scale=True,
-                file=_Unwrapped(self.stderr),
-                disable=options["verbosity"] == 0,
-            ) as bar,
-        ):
+    def handle(self, *args, file, dry_run=False, encoding=None, **options):
+        path = Path(file)
+        # The rows stream past once, so the bar counts them without a total.
+        with tqdm(
+            desc=_("Reading %(file)s") % {"file": path.name},
+            unit=" rows",
+            unit_scale=True,
+            file=_Unwrapped(self.stderr),
+            disable=options["verbosity"] == 0,
+        ) as bar:
 
             def progress(rows):
                 for row in rows:
                     bar.update()
                     yield row
-                bar.set_description(f"Merging {file.name}")
+                bar.set_description(_("Merging %(file)s") % {"file": path.name})
 
-            result = sales_import_file(
-                file=handle,
-                filename=file.name,
-                kind=SalesSource.Kind.COMMAND,
-                dry_run=dry_run,
-                progress=progress,
+            result = self.read(
+                path,
+                lambda handle: sales_import_file(
+                    file=handle,
+                    filename=path.name,
+                    kind=SalesSource.Kind.COMMAND,
+                    dry_run=dry_run,
+                    progress=progress,
+                    encoding=encoding,
+                ),
             )
         if result.file_error:
             raise CommandError(result.file_error)
-        if result.errors:
-            for error in result.error_list()[:SHOWN_ERRORS]:
-                column = f", column {error.column}" if error.column else ""
-                self.stderr.write(f"Row {error.row}{column}: {error.message}")
-            shown = min(len(result.errors.errors), SHOWN_ERRORS)
-            if result.errors.total > shown:
-                self.stderr.write(f"… and {result.errors.total - shown} more errors.")
-            raise CommandError(
-                f"{file.name} has {result.errors.total} errors; nothing was imported."
-            )
-        summary = (
-            f"{result.rows} rows: {result.created} lines created, "
-            f"{result.updated} updated, {result.unchanged} unchanged."
-        )
-        if dry_run:
-            self.stdout.write(
-                self.style.SUCCESS(f"Dry run, nothing written. {file.name}: {summary}")
-            )
-        else:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Imported {file.name} (source {result.source.pk}): {summary}"
-                )
-            )
+        summary = _(
+            "%(rows)d rows: %(created)d lines created, %(updated)d updated, "
+            "%(unchanged)d unchanged."
+        ) % {
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        }
+        if result.source is not None:
+            summary = _("source %(source)d, %(summary)s") % {
+                "source": result.source.pk,
+                "summary": summary,
+            }
+        self.finish(result, path=path, dry_run=dry_run, summary=summary)

@@ -3,10 +3,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from partner_portal.partners.imports.command import (
-    ImportReportingCommand,
-    progress_bar,
-)
+from partner_portal.imports.command import ImportReportingCommand, progress_bar
 from partner_portal.resources.asset_import import asset_import
 from partner_portal.resources.models import ResourceLibraryPage
 
@@ -20,12 +17,22 @@ class Command(ImportReportingCommand):
     def add_arguments(self, parser):
         parser.add_argument("zip", help="a .zip archive holding the manifest")
         self.add_dry_run_argument(parser)
+        self.add_encoding_argument(parser)
         parser.add_argument(
             "--library", type=int, help="the page ID of the resource library"
         )
         parser.add_argument("--user", help="the username recorded on the revisions")
 
-    def handle(self, *args, zip, dry_run=False, library=None, user=None, **options):
+    def handle(
+        self,
+        *args,
+        zip,
+        dry_run=False,
+        library=None,
+        user=None,
+        encoding=None,
+        **options,
+    ):
         by = self.user_named(user)
         target = None
         if library is not None:
@@ -43,6 +50,7 @@ class Command(ImportReportingCommand):
                 user=by,
                 dry_run=dry_run,
                 progress=progress_bar,
+                encoding=encoding,
             ),
         )
         for row in report.rows:

@@ -29,19 +29,26 @@ class HeldUpload:
     kind: str
     filename: str
     name: str
+    # The encoding the user chose for a CSV file; empty: decided as usual.
+    encoding: str = ""
 
     def open(self):
         return default_storage.open(self.name, "rb")
 
 
-def upload_keep(request, *, kind: str, upload) -> HeldUpload:
+def upload_keep(request, *, kind: str, upload, encoding: str = "") -> HeldUpload:
     """Store an uploaded file for this session and return its handle."""
     _sweep()
     token = secrets.token_urlsafe(24)
     suffix = PurePath(upload.name).suffix.lower()
     name = default_storage.save(f"{FOLDER}/{token}{suffix}", upload)
     held = dict(request.session.get(SESSION_KEY, {}))
-    held[token] = {"kind": kind, "filename": PurePath(upload.name).name, "name": name}
+    held[token] = {
+        "kind": kind,
+        "filename": PurePath(upload.name).name,
+        "name": name,
+        "encoding": encoding,
+    }
     while len(held) > MAX_PER_SESSION:
         oldest = next(iter(held))
         default_storage.delete(held.pop(oldest)["name"])
