@@ -2,19 +2,14 @@
 
 from django.utils.html import strip_tags
 
-from partner_portal.partners.access import strictest
 from search.registry import IndexableKind, register_kind
 
 from .models import CoursePage, LessonPage
 
 
-def _access(*pages):
-    """A lesson is never more visible than its course: index the stricter level."""
-    strictest_page = strictest(*pages)
-    return {
-        "access_level": strictest_page.access_level,
-        "min_tier_id": strictest_page.min_tier_id,
-    }
+def _access(page):
+    """The fields the audience filter of a search reads."""
+    return {"access_level": page.access_level, "min_tier_id": page.min_tier_id}
 
 
 def _course(page):
@@ -36,7 +31,7 @@ def _lesson(page):
         "products": [course.product.name] if course.product_id else [],
         "url": page.url,
         "published_at": page.first_published_at,
-        **_access(page, course),
+        **_access(page.effective_access_item()),
     }
 
 
@@ -49,19 +44,6 @@ def _attach_courses(lessons):
     by_path = {course.path: course for course in courses}
     for lesson in lessons:
         lesson.course = by_path[lesson.path[:-steplen]]
-
-
-def _visible_lessons(lessons, audience):
-    """Lessons the audience may see, under courses it may see."""
-    from django.db.models import Q
-
-    course_paths = CoursePage.objects.filter(audience.q()).values_list(
-        "path", flat=True
-    )
-    under_visible_course = Q(pk__in=[])
-    for path in course_paths:
-        under_visible_course |= Q(path__startswith=path)
-    return lessons.filter(audience.q()).filter(under_visible_course)
 
 
 def register():
@@ -83,7 +65,7 @@ def register():
             indexable=lambda: LessonPage.objects.live().select_related("min_tier"),
             to_document=_lesson,
             search_fields=("title", "summary"),
-            visible=_visible_lessons,
+            visible=lambda lessons, audience: lessons.visible_to(audience),
             prepare=_attach_courses,
         )
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partner_portal.partners.access import audience_for
 from partner_portal.partners.models import PartnerMembership, User
 from partner_portal.partners.onboarding import onboarding_event
 
@@ -39,6 +40,13 @@ def add_months(day: date, months: int) -> date:
 def _partner_of(user: User):
     membership = PartnerMembership.objects.select_related("partner").get(user=user)
     return membership.partner
+
+
+def _required_lesson_ids(enrolment: Enrolment, course: CoursePage) -> set[int]:
+    """The lessons a pass through the course needs: those its learner may see. A
+    lesson above their tier is neither shown to them nor held against them."""
+    lessons = course.lessons_for(audience_for(enrolment.user))
+    return set(lessons.values_list("pk", flat=True))
 
 
 def current_enrolment(*, user: User, course: CoursePage) -> Enrolment | None:
@@ -91,7 +99,7 @@ def lesson_complete(*, user: User, lesson: LessonPage) -> LessonPage | None:
     LessonCompletion.objects.get_or_create(enrolment=enrolment, lesson=lesson)
     course_check(enrolment=enrolment)
     done = enrolment.completed_lesson_ids()
-    lessons = list(course.lessons())
+    lessons = list(course.lessons_for(audience_for(user)))
     after = lessons[[item.pk for item in lessons].index(lesson.pk) + 1 :]
     for candidate in after + lessons:
         if candidate.pk not in done:
@@ -136,7 +144,7 @@ def quiz_state(*, enrolment: Enrolment | None, course: CoursePage) -> QuizState:
         until = submitted[0].submitted_at + timedelta(minutes=course.cooldown_minutes)
         if until > timezone.now():
             available_at = until
-    lessons_done = {lesson.pk for lesson in course.lessons()} <= (
+    lessons_done = _required_lesson_ids(enrolment, course) <= (
         enrolment.completed_lesson_ids()
     )
     return QuizState(
@@ -230,7 +238,8 @@ def quiz_attempt_submit(
 
 @transaction.atomic
 def course_check(*, enrolment: Enrolment) -> bool:
-    """Complete the enrolment when every lesson is done and the quiz passed.
+    """Complete the enrolment when every lesson the learner may see is done and
+    the quiz passed.
 
     Returns whether it became complete now. Completion reports the onboarding
     event and awards every certification whose last required course this was.
@@ -239,8 +248,7 @@ def course_check(*, enrolment: Enrolment) -> bool:
     if enrolment.is_complete:
         return False
     course = enrolment.course.specific
-    lessons = {lesson.pk for lesson in course.lessons()}
-    if not lessons <= enrolment.completed_lesson_ids():
+    if not _required_lesson_ids(enrolment, course) <= enrolment.completed_lesson_ids():
         return False
     if course.has_quiz and not enrolment.attempts.filter(passed=True).exists():
         return False

@@ -1,14 +1,19 @@
 """Courses and lessons: Wagtail pages guarded by the access rule.
 
 A course is seen by the audiences its access level allows; a lesson additionally
-only when its course is. The quiz is part of the course page (its questions are a
-StreamField), and its routes (`quiz/`, `enrol/`) are served through the course's
-`serve()`, so the access rule guards them as well.
+only when its course is. That rule is written once, here (`LessonPage.visible_to` and
+its SQL form `LessonQuerySet.visible_to`); serving, the course page, completion,
+progress, learning paths, lesson files and search all ask it. The quiz is part of
+the course page (its questions are a StreamField), and its routes (`quiz/`,
+`enrol/`) are served through the course's `serve()`, so the access rule guards them
+as well.
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
@@ -22,12 +27,16 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from modelcluster.fields import ParentalManyToManyField
 
-from partner_portal.partners.access import AccessControlledPage, audience_for
+from partner_portal.partners.access import (
+    AccessControlledPage,
+    audience_for,
+    strictest,
+)
 
 from ..blocks import LessonBodyBlock, QuizBlock
 
@@ -151,7 +160,13 @@ class CoursePage(AccessControlledPage, RoutablePageMixin, Page):
         verbose_name = _("course")
 
     def lessons(self):
+        """Every live lesson, in the editors' order, whoever may see it."""
         return LessonPage.objects.child_of(self).live().specific()
+
+    def lessons_for(self, audience):
+        """The live lessons `audience` may see: the ones a learner is shown and
+        must complete."""
+        return self.lessons().visible_to(audience)
 
     @property
     def has_quiz(self):
@@ -165,7 +180,6 @@ class CoursePage(AccessControlledPage, RoutablePageMixin, Page):
         from ..selectors import course_progress
 
         context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = self.lessons()
         context["progress"] = course_progress(user=request.user, course=self)
         return context
 
@@ -203,6 +217,18 @@ def _learner_or_404(request):
     return request.user
 
 
+class LessonQuerySet(PageQuerySet):
+    def visible_to(self, audience):
+        """`LessonPage.visible_to` as one SQL filter, for listings and counts: the
+        lesson's own level and its course's, the parent whose path is the lesson's
+        without its last step."""
+        course_path = Substr(
+            OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen
+        )
+        visible_course = CoursePage.objects.filter(audience.q(), path=course_path)
+        return self.filter(audience.q()).filter(Exists(visible_course))
+
+
 class LessonPage(AccessControlledPage, Page):
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
@@ -222,6 +248,8 @@ class LessonPage(AccessControlledPage, Page):
     subpage_types = []
     template = "learning/lesson_page.html"
 
+    objects = PageManager.from_queryset(LessonQuerySet)()
+
     class Meta:
         verbose_name = _("lesson")
 
@@ -229,9 +257,13 @@ class LessonPage(AccessControlledPage, Page):
     def course(self):
         return CoursePage.objects.get(pk=self.get_parent().pk)
 
+    def effective_access_item(self):
+        """The page whose access level applies: a lesson is never more visible
+        than its course, so the stricter of the two (what search indexes)."""
+        return strictest(self, self.course)
+
     def visible_to(self, audience):
-        # A lesson is never more visible than its course.
-        return audience.may_see(self) and self.course.visible_to(audience)
+        return audience.may_see(self.effective_access_item())
 
     def serve(self, request, *args, **kwargs):
         from ..services import lesson_complete, lesson_open

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partner_portal.partners.access import audience_for
+
 
 class Enrolment(models.Model):
     """One pass through a course. Taking a completed course again starts a new one."""
@@ -61,11 +63,13 @@ class Enrolment(models.Model):
         return set(self.lesson_completions.values_list("lesson_id", flat=True))
 
     def resume_lesson(self):
-        """The lesson to continue with: the last one opened, else the first not done."""
-        if self.last_lesson_id and self.last_lesson.live:
-            return self.last_lesson.specific
+        """The lesson to continue with: the last one opened, else the first not done,
+        of those the learner may see now (their tier may have dropped since)."""
+        lessons = list(self.course.lessons_for(audience_for(self.user)))
+        for lesson in lessons:
+            if lesson.pk == self.last_lesson_id:
+                return lesson
         done = self.completed_lesson_ids()
-        lessons = list(self.course.lessons())
         for lesson in lessons:
             if lesson.pk not in done:
                 return lesson
