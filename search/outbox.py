@@ -1,13 +1,25 @@
 """Every save, delete, publish, unpublish or move of an indexed item writes an outbox
-entry in the same transaction; the worker drains the outbox to Elasticsearch."""
+entry in the same transaction; the worker drains the outbox to Elasticsearch.
 
+A page's documents also copy what the pages above it decide (every page its URL, a
+lesson its course's access level and product), so publishing or moving a page
+re-queues the indexed live pages below it as well.
+"""
+
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from wagtail.signals import page_unpublished, post_page_move
+from wagtail.models import Page, get_page_models
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
 
 from .models import OutboxEntry
-from .registry import kind_for
+from .registry import kind_for, kind_for_model
 
 
 def outbox_record(instance) -> OutboxEntry | None:
@@ -17,6 +29,35 @@ def outbox_record(instance) -> OutboxEntry | None:
     entry = OutboxEntry.objects.create(kind=kind.name, object_id=str(instance.pk))
     transaction.on_commit(_schedule_drain)
     return entry
+
+
+def _indexed_page_types() -> dict[int, str]:
+    """Content type id -> kind name, for every page model a kind holds."""
+    indexed = {
+        model: kind
+        for model in get_page_models()
+        if (kind := kind_for_model(model)) is not None
+    }
+    content_types = ContentType.objects.get_for_models(*indexed)
+    return {content_types[model].pk: kind.name for model, kind in indexed.items()}
+
+
+def outbox_record_descendants(page) -> None:
+    """Queue the indexed live pages below `page`: one query finds them all, one
+    insert queues them, however many there are."""
+    kinds_by_type = _indexed_page_types()
+    rows = (
+        Page.objects.descendant_of(page)
+        .live()
+        .filter(content_type_id__in=kinds_by_type)
+        .values_list("pk", "content_type_id")
+    )
+    entries = OutboxEntry.objects.bulk_create(
+        OutboxEntry(kind=kinds_by_type[type_id], object_id=str(pk))
+        for pk, type_id in rows
+    )
+    if entries:
+        transaction.on_commit(_schedule_drain)
 
 
 def _schedule_drain():
@@ -30,12 +71,34 @@ def _changed(sender, instance, raw=False, **kwargs):
         outbox_record(instance)
 
 
-def _page_changed(sender, instance, **kwargs):
+def _page_unpublished(sender, instance, **kwargs):
     outbox_record(instance.specific)
+
+
+def _page_published(sender, instance, **kwargs):
+    # The page itself was queued when publishing saved it.
+    outbox_record_descendants(instance)
+
+
+def _page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    outbox_record(instance.specific)
+    # Reordering among siblings changes nothing below; a new parent may change the
+    # URLs and the access level of the pages below.
+    if parent_page_before.pk != parent_page_after.pk:
+        outbox_record_descendants(instance)
+
+
+def _slug_changed(sender, instance, **kwargs):
+    """A slug saved without publishing moves the URLs below it too. Wagtail sends
+    this after the commit, so after a publish it queues the pages below again,
+    which the drain applies harmlessly a second time."""
+    outbox_record_descendants(instance)
 
 
 def connect():
     post_save.connect(_changed, dispatch_uid="search_outbox_save")
     post_delete.connect(_changed, dispatch_uid="search_outbox_delete")
-    page_unpublished.connect(_page_changed, dispatch_uid="search_outbox_unpublish")
-    post_page_move.connect(_page_changed, dispatch_uid="search_outbox_move")
+    page_unpublished.connect(_page_unpublished, dispatch_uid="search_outbox_unpublish")
+    page_published.connect(_page_published, dispatch_uid="search_outbox_publish")
+    post_page_move.connect(_page_moved, dispatch_uid="search_outbox_move")
+    page_slug_changed.connect(_slug_changed, dispatch_uid="search_outbox_slug")

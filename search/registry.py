@@ -70,7 +70,10 @@ def kind_named(name: str) -> IndexableKind:
 
 
 def kind_for(instance) -> IndexableKind | None:
-    model = type(instance)
+    return kind_for_model(type(instance))
+
+
+def kind_for_model(model: type[models.Model]) -> IndexableKind | None:
     for kind in _kinds.values():
         if issubclass(model, kind.model):
             return kind

@@ -1,11 +1,20 @@
-"""Lessons in search: found with their course's products and access, cheaply."""
+"""Lessons in search: found with their course's products and access, cheaply, and
+re-indexed when their course changes."""
+
+import uuid
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+import pytest
+
+from learning.models import CourseIndexPage
 from partner_portal.partners.access import audience_for
+from partner_portal.partners.models import AccessLevel
+from search.client import get_client
+from search.index import alias_name, drain
 from search.query import search
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, tier
 
 
 def fallback_queries(audience, query):
@@ -32,3 +41,76 @@ def test_the_database_fallback_reads_lessons_in_a_fixed_number_of_queries(
     assert (few.total, many.total) == (2, 7)
     assert many_queries == few_queries
     assert {hit["url"].split("/")[-2] for hit in many.hits} >= {"net-301-lesson-3"}
+
+
+@pytest.fixture
+def prefix(settings):
+    """An index of the test's own, removed afterwards."""
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"cplms-test-{uuid.uuid4().hex[:8]}"
+    yield
+    get_client().indices.delete(
+        index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*", ignore_unavailable=True
+    )
+
+
+def found(user, query):
+    return {
+        hit["title"] for hit in search(audience=audience_for(user), query=query).hits
+    }
+
+
+def indexed_lesson_urls(course):
+    client = get_client()
+    client.indices.refresh(index=alias_name())
+    hits = client.search(
+        index=alias_name(), query={"term": {"kind": "lesson"}}, size=100
+    )["hits"]["hits"]
+    lesson_ids = {str(pk) for pk in course.lessons().values_list("pk", flat=True)}
+    return {
+        hit["_source"]["url"]
+        for hit in hits
+        if hit["_source"]["object_id"] in lesson_ids
+    }
+
+
+def test_tightening_a_course_hides_its_lessons_in_search(
+    prefix, make_course, partner_user_at
+):
+    course = make_course("net-101", lessons=["Numbat routing"])
+    drain()
+    registered, gold = partner_user_at("registered"), partner_user_at("gold")
+    assert "Numbat routing" in found(registered, "numbat")
+
+    course.access_level, course.min_tier = AccessLevel.TIER, tier("gold")
+    course.save_revision().publish()
+    drain()
+
+    assert not found(registered, "numbat")
+    assert "Numbat routing" in found(gold, "numbat")
+
+
+def test_renaming_a_course_moves_its_lessons_in_search(prefix, make_course):
+    course = make_course("net-101", lessons=["Numbat routing"])
+    drain()
+    assert indexed_lesson_urls(course) == {lesson.url for lesson in course.lessons()}
+
+    course.slug = "net-101-renamed"
+    course.save_revision().publish()
+    drain()
+
+    [url] = indexed_lesson_urls(course)
+    assert "/net-101-renamed/" in url
+    assert url == course.lessons().get().url
+
+
+def test_moving_a_course_moves_its_lessons_in_search(prefix, make_course, course_index):
+    course = make_course("net-101", lessons=["Numbat routing"])
+    drain()
+    other = CourseIndexPage(title="Other academy", slug="other-academy")
+    course_index.get_parent().add_child(instance=other)
+
+    course.move(other, pos="last-child")
+    drain()
+
+    [url] = indexed_lesson_urls(course)
+    assert url.startswith("/other-academy/net-101/")

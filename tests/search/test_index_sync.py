@@ -3,8 +3,14 @@
 import threading
 import uuid
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import Site
+
 import pytest
 
+from partner_portal.resources.models import AssetPage, ResourceLibraryPage
 from search.client import get_client
 from search.index import alias_name, drain, rebuild
 from search.models import OutboxEntry
@@ -116,3 +122,49 @@ def test_a_failed_rebuild_leaves_the_old_index_serving(db, prefix, monkeypatch):
         rebuild()
     assert set(get_client().indices.get_alias(name=alias_name())) == serving
     assert indexed_ids() == database_ids()
+
+
+def _indexed_urls(kind):
+    client = get_client()
+    client.indices.refresh(index=alias_name())
+    hits = client.search(index=alias_name(), query={"term": {"kind": kind}}, size=100)
+    return {hit["_source"]["url"] for hit in hits["hits"]["hits"]}
+
+
+def _library_with_assets(count):
+    library = ResourceLibraryPage(
+        title="Library", slug="library", access_level="public"
+    )
+    Site.objects.get(is_default_site=True).root_page.add_child(instance=library)
+    for number in range(count):
+        library.add_child(
+            instance=AssetPage(
+                title=f"Asset {number}", slug=f"asset-{number}", asset_type="brochure"
+            )
+        )
+    return library
+
+
+def test_renaming_a_page_re_indexes_the_pages_below_it(db, prefix):
+    library = _library_with_assets(2)
+    drain()
+    assert _indexed_urls("asset") == {"/library/asset-0/", "/library/asset-1/"}
+
+    library.slug = "resources"
+    library.save_revision().publish()
+    drain()
+
+    assert _indexed_urls("asset") == {"/resources/asset-0/", "/resources/asset-1/"}
+
+
+def test_a_page_queues_its_descendants_in_a_fixed_number_of_queries(db):
+    counts = []
+    for count in (1, 6):
+        library = _library_with_assets(count)
+        OutboxEntry.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            library.save_revision().publish()
+        assert OutboxEntry.objects.filter(kind="asset").count() == count
+        counts.append(len(queries))
+        library.delete()
+    assert counts[0] == counts[1]
