@@ -16,14 +16,17 @@ class LearningConfig(AppConfig):
             Measure,
             register_measure,
         )
+        from partner_portal.partners.ownership import partner_owned
 
         from . import search_kinds, tasks
-        from .models import CertificationAward
+        from .models import CertificationAward, Enrolment
         from .permissions import AwardPermissionPolicy
         from .selectors import compute_certified_users, learning_card
 
         search_kinds.register()
         tasks.connect(self)
+        partner_owned.register(CertificationAward)
+        partner_owned.register(Enrolment, owner_field="user")
 
         register_permission_policy(
             CertificationAward, AwardPermissionPolicy(CertificationAward)

@@ -14,10 +14,11 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from partner_portal.partners.models import PartnerMembership, User
+from partner_portal.partners.models import Partner, PartnerMembership, User
 from partner_portal.tabular.reading import ImportErrors, RowError, open_table
 
 from .models import Certification, CertificationAward
@@ -82,11 +83,17 @@ def certifications_import(
     dry_run: bool,
     progress: Progress | None = None,
     encoding: str | None = None,
+    partners: QuerySet[Partner] | None = None,
 ) -> AwardImportReport:
     """Check every row, then (unless a dry run or any row is wrong) create them all.
 
-    Raises `TabularError` for a file that cannot be read at all.
+    `partners` limits the holders to the users of those partners (a channel account
+    manager's own); anyone else is reported as unknown, revealing nothing. Raises
+    `TabularError` for a file that cannot be read at all.
     """
+    members = PartnerMembership.objects.all()
+    if partners is not None:
+        members = members.filter(partner__in=partners)
     report = AwardImportReport(filename=filename, dry_run=dry_run)
     errors = report.errors
     table = open_table(
@@ -113,9 +120,11 @@ def certifications_import(
             if email
             else None
         )
+        if user is not None and partners is not None:
+            user = user if members.filter(user=user).exists() else None
         if user is None:
             errors.add(number, "email", _("No user has this email address."))
-        elif not PartnerMembership.objects.filter(user=user).exists():
+        elif not members.filter(user=user).exists():
             errors.add(number, "email", _("This user does not belong to a partner."))
             user = None
         certification = certifications.get(values["certification_code"])

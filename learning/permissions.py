@@ -3,9 +3,9 @@
 from django.contrib.contenttypes.models import ContentType
 
 from wagtail.models import ReferenceIndex
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from partner_portal.partners.access import Audience
+from partner_portal.partners.ownership.admin import PartnerOwnedPermissionPolicy
 
 from .models import LessonPage
 
@@ -26,14 +26,13 @@ def lesson_file_visible_to(file, audience: Audience) -> bool:
     lesson_ids = {int(pk) for pk in references.values_list("object_id", flat=True)}
     if not lesson_ids:
         return True
-    lessons = LessonPage.objects.live().filter(pk__in=lesson_ids).specific()
-    return any(lesson.visible_to(audience) for lesson in lessons)
+    lessons = LessonPage.objects.live().filter(pk__in=lesson_ids)
+    return lessons.visible_to(audience).exists()
 
 
-class AwardPermissionPolicy(ModelPermissionPolicy):
-    """Awards are earned or imported, never added or deleted by hand in the admin."""
+class AwardPermissionPolicy(PartnerOwnedPermissionPolicy):
+    """Awards are earned or imported, never added or deleted by hand in the admin;
+    staff reach the awards of the partners they may see."""
 
-    def user_has_permission(self, user, action):
-        if action in ("add", "delete"):
-            return False
-        return super().user_has_permission(user, action)
+    def __init__(self, model):
+        super().__init__(model, refused_actions=("add", "delete"))

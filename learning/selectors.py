@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from partner_portal.partners.access import Audience, audience_for
+from partner_portal.partners.ownership import partner_owned
 from partner_portal.partners.selectors import membership_for
 
 from .models import (
@@ -41,11 +42,13 @@ def courses_for(audience: Audience, pages=None):
 
 
 def course_progress(*, user, course: CoursePage) -> dict:
-    """The learner's current pass through a course, for the course page."""
+    """The learner's current pass through a course, for the course page: only the
+    lessons the user may see are listed and counted."""
     from .services import current_enrolment, quiz_state
 
-    lessons = list(course.lessons())
-    if not audience_for(user).is_partner:
+    audience = audience_for(user)
+    lessons = list(course.lessons_for(audience))
+    if not audience.is_partner:
         return {"learner": False, "lessons": lessons}
     enrolment = current_enrolment(user=user, course=course)
     done = enrolment.completed_lesson_ids() if enrolment else set()
@@ -83,8 +86,8 @@ def learning_paths_for(user) -> list[dict]:
     Each path lists, in the editors' order, only the live courses the user may
     see under the access rule; a path with none of those is left out. A course
     counts as completed once any pass through it was; otherwise the open pass
-    says how many of its live lessons are done. A fixed number of queries,
-    however many paths and courses.
+    says how many of its live lessons the user may see are done. A fixed number
+    of queries, however many paths and courses.
     """
     audience = audience_for(user)
     if not audience.is_partner:
@@ -110,7 +113,10 @@ def learning_paths_for(user) -> list[dict]:
     for course in courses.values():
         lesson_filter |= Q(path__startswith=course.path, depth=course.depth + 1)
     for lesson_pk, lesson_path in (
-        LessonPage.objects.live().filter(lesson_filter).values_list("pk", "path")
+        LessonPage.objects.live()
+        .filter(lesson_filter)
+        .visible_to(audience)
+        .values_list("pk", "path")
     ):
         parent = course_by_path[lesson_path[: -LessonPage.steplen]]
         lessons_of[parent].add(lesson_pk)
@@ -182,10 +188,14 @@ def learning_card(request):
     }
 
 
-# Staff reports -------------------------------------------------------------------
+# Staff reports: each counts only the partners the viewer may see ------------------
 
 
-def completion_by(dimension: str):
+def _enrolments_of(viewer):
+    return partner_owned.policy_for(Enrolment).in_scope(viewer)
+
+
+def completion_by(dimension: str, *, viewer):
     """Enrolments and completions grouped by course, partner or tier."""
     field = {
         "course": "course__title",
@@ -193,7 +203,8 @@ def completion_by(dimension: str):
         "tier": "partner__tier__name",
     }[dimension]
     rows = (
-        Enrolment.objects.values(field)
+        _enrolments_of(viewer)
+        .values(field)
         .annotate(
             enrolled=Count("pk"),
             completed=Count("pk", filter=Q(completed_at__isnull=False)),
@@ -211,11 +222,13 @@ def completion_by(dimension: str):
     ]
 
 
-def quiz_pass_rates():
+def quiz_pass_rates(*, viewer):
     from .models import QuizAttempt
 
     rows = (
-        QuizAttempt.objects.filter(submitted_at__isnull=False)
+        QuizAttempt.objects.filter(
+            submitted_at__isnull=False, enrolment__in=_enrolments_of(viewer)
+        )
         .values("enrolment__course__title")
         .annotate(attempts=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
         .order_by("enrolment__course__title")
@@ -231,14 +244,14 @@ def quiz_pass_rates():
     ]
 
 
-def hardest_questions(limit: int = 20):
+def hardest_questions(*, viewer, limit: int = 20):
     """Questions by share of wrong answers over submitted attempts, worst first."""
     from .models import QuizAttempt
 
     tally: dict[tuple[int, str], list[int]] = {}
-    attempts = QuizAttempt.objects.filter(submitted_at__isnull=False).values_list(
-        "enrolment__course_id", "results"
-    )
+    attempts = QuizAttempt.objects.filter(
+        submitted_at__isnull=False, enrolment__in=_enrolments_of(viewer)
+    ).values_list("enrolment__course_id", "results")
     for course_id, results in attempts.iterator():
         for question_id, right in results.items():
             counts = tally.setdefault((course_id, question_id), [0, 0])
@@ -262,19 +275,25 @@ def hardest_questions(limit: int = 20):
     return rows[:limit]
 
 
-def expiring_awards(days: int, today: date | None = None):
+def _awards_of(viewer):
+    return partner_owned.policy_for(CertificationAward).visible_to(viewer)
+
+
+def expiring_awards(days: int, *, viewer, today: date | None = None):
     today = today or timezone.localdate()
     return (
-        CertificationAward.objects.expiring_between(today, today + timedelta(days))
+        _awards_of(viewer)
+        .expiring_between(today, today + timedelta(days))
         .select_related("certification", "user", "partner")
         .order_by("expires_at")
     )
 
 
-def certified_users_per_partner(today: date | None = None):
+def certified_users_per_partner(*, viewer, today: date | None = None):
     today = today or timezone.localdate()
     return (
-        CertificationAward.objects.active_on(today)
+        _awards_of(viewer)
+        .active_on(today)
         .values("partner__name")
         .annotate(users=Count("user_id", distinct=True))
         .order_by("-users", "partner__name")

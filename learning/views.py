@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from partner_portal.partners.access import audience_for
+from partner_portal.partners.ownership import partner_owned
 
 from .certificates import certificate_pdf
 from .models import CertificationAward, CourseIndexPage
@@ -162,7 +163,8 @@ def verify(request, credential_id):
 
 @login_required
 def certificate_download(request, credential_id):
-    """The holder's (or staff's) certificate as a PDF.
+    """The certificate as a PDF, for its holder and for staff who may see the award
+    (`partners.ownership`: by model permission, within the partners they may see).
 
     A revoked award has no certificate any more: the holder is told so (410), as
     a PDF would still claim the certification. An expired award's certificate
@@ -172,7 +174,9 @@ def certificate_download(request, credential_id):
         CertificationAward.objects.select_related("user", "partner", "certification"),
         credential_id=credential_id,
     )
-    if award.user_id != request.user.pk and not request.user.is_staff:
+    policy = partner_owned.policy_for(CertificationAward)
+    staff_may = request.user.is_staff and policy.may_see(request.user, award)
+    if award.user_id != request.user.pk and not staff_may:
         raise Http404
     if award.status_on(timezone.localdate()) == AwardStatus.REVOKED:
         return TemplateResponse(

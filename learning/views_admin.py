@@ -1,18 +1,13 @@
 """Staff views in the Wagtail admin: revoke an award, import awards, reports."""
 
-import csv
-import io
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from openpyxl import Workbook
 
 from partner_portal.imports.preview import PREVIEW_ROWS, encoding_note
 from partner_portal.imports.uploads import (
@@ -20,6 +15,9 @@ from partner_portal.imports.uploads import (
     upload_get,
     upload_keep,
 )
+from partner_portal.partners.ownership import partner_owned
+from partner_portal.partners.permissions import partners_visible_to
+from partner_portal.tabular.export import csv_response, xlsx_response
 from partner_portal.tabular.forms import EncodingField
 from partner_portal.tabular.reading import TabularError
 
@@ -47,7 +45,9 @@ class RevokeForm(forms.Form):
 
 def award_revoke_view(request, pk):
     _require(request, "learning.change_certificationaward")
-    award = get_object_or_404(CertificationAward, pk=pk)
+    award = get_object_or_404(
+        partner_owned.policy_for(CertificationAward).in_scope(request.user), pk=pk
+    )
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,6 +106,7 @@ def awards_import_view(request):
                     filename=held.filename,
                     dry_run=not confirm,
                     encoding=held.encoding or None,
+                    partners=partners_visible_to(request.user),
                 )
         except TabularError as error:
             upload_discard(request, held)
@@ -142,7 +143,7 @@ def awards_import_view(request):
     return TemplateResponse(request, "learning/admin/import.html", context)
 
 
-def _report_tables(days: int):
+def _report_tables(days: int, viewer):
     """Each staff report as (slug, title, header, rows)."""
     return [
         (
@@ -151,7 +152,7 @@ def _report_tables(days: int):
             [_("Course"), _("Enrolled"), _("Completed"), _("Rate (%)")],
             [
                 [r["name"], r["enrolled"], r["completed"], r["rate"]]
-                for r in selectors.completion_by("course")
+                for r in selectors.completion_by("course", viewer=viewer)
             ],
         ),
         (
@@ -160,7 +161,7 @@ def _report_tables(days: int):
             [_("Partner"), _("Enrolled"), _("Completed"), _("Rate (%)")],
             [
                 [r["name"], r["enrolled"], r["completed"], r["rate"]]
-                for r in selectors.completion_by("partner")
+                for r in selectors.completion_by("partner", viewer=viewer)
             ],
         ),
         (
@@ -169,7 +170,7 @@ def _report_tables(days: int):
             [_("Tier"), _("Enrolled"), _("Completed"), _("Rate (%)")],
             [
                 [r["name"], r["enrolled"], r["completed"], r["rate"]]
-                for r in selectors.completion_by("tier")
+                for r in selectors.completion_by("tier", viewer=viewer)
             ],
         ),
         (
@@ -178,7 +179,7 @@ def _report_tables(days: int):
             [_("Course"), _("Attempts"), _("Passed"), _("Rate (%)")],
             [
                 [r["name"], r["attempts"], r["passed"], r["rate"]]
-                for r in selectors.quiz_pass_rates()
+                for r in selectors.quiz_pass_rates(viewer=viewer)
             ],
         ),
         (
@@ -187,7 +188,7 @@ def _report_tables(days: int):
             [_("Course"), _("Question"), _("Answered"), _("Wrong"), _("Wrong (%)")],
             [
                 [r["course"], r["question"], r["answered"], r["wrong"], r["rate"]]
-                for r in selectors.hardest_questions()
+                for r in selectors.hardest_questions(viewer=viewer)
             ],
         ),
         (
@@ -201,7 +202,7 @@ def _report_tables(days: int):
                     a.certification.name,
                     a.expires_at.isoformat(),
                 ]
-                for a in selectors.expiring_awards(days)
+                for a in selectors.expiring_awards(days, viewer=viewer)
             ],
         ),
         (
@@ -210,17 +211,10 @@ def _report_tables(days: int):
             [_("Partner"), _("Certified users")],
             [
                 [r["partner__name"], r["users"]]
-                for r in selectors.certified_users_per_partner()
+                for r in selectors.certified_users_per_partner(viewer=viewer)
             ],
         ),
     ]
-
-
-def _csv_safe(value):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def reports_view(request):
@@ -229,37 +223,15 @@ def reports_view(request):
         days = max(1, min(int(request.GET.get("days", 30)), 3650))
     except ValueError:
         days = 30
-    tables = _report_tables(days)
+    tables = _report_tables(days, request.user)
     export, slug = request.GET.get("export"), request.GET.get("report")
     if export in ("csv", "xlsx"):
         table = next((t for t in tables if t[0] == slug), None)
         if table is None:
             raise Http404
         _slug, _title, header, rows = table
-        if export == "csv":
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(header)
-            writer.writerows([[_csv_safe(v) for v in row] for row in rows])
-            response = HttpResponse(
-                "\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8"
-            )
-        else:
-            workbook = Workbook()
-            sheet = workbook.active
-            sheet.append([str(h) for h in header])
-            for row in rows:
-                sheet.append([_csv_safe(v) for v in row])
-            out = io.BytesIO()
-            workbook.save(out)
-            response = HttpResponse(
-                out.getvalue(),
-                content_type=(
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                ),
-            )
-        response["Content-Disposition"] = f'attachment; filename="{slug}.{export}"'
-        return response
+        respond = csv_response if export == "csv" else xlsx_response
+        return respond(f"{slug}.{export}", header, rows)
     return TemplateResponse(
         request,
         "learning/admin/reports.html",

@@ -6,13 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem as AdminMenuItem
-from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from partner_portal.partners.access import audience_for
 from partner_portal.partners.admin_menu import PermissionMenuItem
+from partner_portal.partners.ownership.admin import (
+    PartnerScopedViewSet,
+    ScopedIndexView,
+)
 
 from . import views_admin
 from .models import Certification, CertificationAward, LearningPath
@@ -49,7 +51,9 @@ class LearningPathViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class AwardIndexView(IndexView):
+class AwardIndexView(ScopedIndexView):
+    list_select_related = ("user", "partner", "certification")
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         may_change = self.permission_policy.user_has_permission(
@@ -67,7 +71,7 @@ class AwardIndexView(IndexView):
         return buttons
 
 
-class CertificationAwardViewSet(ModelViewSet):
+class CertificationAwardViewSet(PartnerScopedViewSet):
     model = CertificationAward
     icon = "tick-inverse"
     menu_label = _("Certification awards")

@@ -15,7 +15,6 @@ from elasticsearch.dsl.query import Query
 from elasticsearch.exceptions import ApiError, TransportError
 
 from partner_portal.partners.access import Audience
-from partner_portal.partners.models import AccessLevel
 
 from .client import get_client
 from .index import alias_name
@@ -43,29 +42,12 @@ class SearchResult:
     degraded: bool = False
 
 
-def audience_filter(audience: Audience) -> Query | None:
-    """The access rule as an Elasticsearch filter (None for staff: no filter)."""
-    if audience.is_staff:
-        return None
-    visible = Q("term", access_level=AccessLevel.PUBLIC)
-    if audience.is_partner:
-        visible |= Q("term", access_level=AccessLevel.PARTNER)
-        visible |= Q(
-            "bool",
-            filter=[
-                Q("term", access_level=AccessLevel.TIER),
-                Q("terms", min_tier_id=audience.visible_tier_ids()),
-            ],
-        )
-    return visible
-
-
 NOT_EXPIRED = ~Q("exists", field="expires_at") | Q("range", expires_at={"gt": "now"})
 
 
 def _filters(audience, filters) -> list[Query]:
     clauses = [NOT_EXPIRED]
-    visible = audience_filter(audience)
+    visible = audience.es_filter()
     if visible is not None:
         clauses.append(visible)
     for name, value in filters.items():

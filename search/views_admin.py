@@ -11,14 +11,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
+from partner_portal.tabular.export import SafeExportMixin
+
 from .models import SearchClick, SearchQuery, SearchSource
-
-
-def _spreadsheet_safe(value):
-    # Partners type the queries: a cell starting with = + - @ would run as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 class SearchTermsFilterSet(WagtailFilterSet):
@@ -40,7 +35,7 @@ class SearchTermsFilterSet(WagtailFilterSet):
         return queryset.filter(results=0) if value else queryset.filter(results__gt=0)
 
 
-class SearchTermsReportView(ReportView):
+class SearchTermsReportView(SafeExportMixin, ReportView):
     """Queries grouped by their text, most searched first; never who searched."""
 
     page_title = _("Search terms")
@@ -68,9 +63,6 @@ class SearchTermsReportView(ReportView):
         "last_searched",
     ]
     export_headings = {column.name: column.label for column in columns}
-    custom_field_preprocess = {
-        "text": {"csv": _spreadsheet_safe, "xlsx": _spreadsheet_safe}
-    }
 
     def get_queryset(self):
         searches = self.filter_queryset(SearchQuery.objects.all())

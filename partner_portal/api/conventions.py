@@ -1,7 +1,8 @@
 """The conventions every endpoint shares: pagination, throttling, errors, ETags.
 
 Endpoints added later (statements, deals...) get them by using `ApiViewSetMixin`
-and the REST_FRAMEWORK settings; nothing here is specific to one resource.
+and the REST_FRAMEWORK settings, and their scope from `PartnerOwnedApiMixin`;
+nothing here is specific to one resource.
 """
 
 import hashlib
@@ -21,6 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .models import APIToken
 from .permissions import ApiAccess
+from .selectors import partner_owned_for
 
 MAX_PAGE_SIZE = 500
 
@@ -184,3 +186,17 @@ class ETagRetrieveMixin:
             response = Response(data)
         response["ETag"] = tag
         return response
+
+
+class PartnerOwnedApiMixin:
+    """Endpoints over a partner-owned model: the rows the caller may see, by the
+    model's `PartnerOwnedPolicy` (`partners.ownership`), as the admin and the portal
+    see them; any other row answers 404. DRF applies no object permission to
+    lists, so the list and the detail both start from this queryset."""
+
+    owned_model = None
+    owned_select_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        rows = partner_owned_for(self.request.user, self.owned_model)
+        return rows.select_related(*self.owned_select_related)

@@ -255,7 +255,7 @@ class AwardCertificationSerializer(serializers.Serializer):
 
 
 class CertificationAwardSerializer(serializers.ModelSerializer):
-    """An award; `status` is the one `certification_awards_for()` annotates."""
+    """An award; `status` is the one `CertificationAward.with_status_on()` gives."""
 
     holder = AwardHolderSerializer(source="user", read_only=True)
     partner = AwardPartnerSerializer(read_only=True)

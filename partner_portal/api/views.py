@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +13,8 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
-from partner_portal.incentives.models import SalesSource
+from learning.models import CertificationAward
+from partner_portal.incentives.models import SalesRecord, SalesSource
 from partner_portal.incentives.services import sales_import_file, sales_import_rows
 from partner_portal.partners.permissions import (
     partner_permission_policy,
@@ -25,6 +27,7 @@ from .conventions import (
     ETagRetrieveMixin,
     FilterBackend,
     NewestFirstCursorPagination,
+    PartnerOwnedApiMixin,
     StableCursorPagination,
 )
 from .filters import (
@@ -32,12 +35,7 @@ from .filters import (
     PartnerFilterSet,
     SalesRecordFilterSet,
 )
-from .selectors import (
-    certification_awards_for,
-    partners_for,
-    sales_records_for,
-    tier_history_for,
-)
+from .selectors import partners_for, tier_history_for
 from .serializers import (
     PARTNER_VALUES,
     CertificationAwardSerializer,
@@ -164,7 +162,12 @@ _dry_run = OpenApiParameter(
         },
     ),
 )
-class SalesRecordViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class SalesRecordViewSet(
+    PartnerOwnedApiMixin,
+    ApiViewMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """Sales lines the caller may see; staff who may import load lines in bulk.
 
     A load is a JSON array of lines or a CSV/XLSX upload (field `file`); both go
@@ -179,9 +182,8 @@ class SalesRecordViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericVi
     pagination_class = StableCursorPagination
     parser_classes = [JSONParser, MultiPartParser]
     http_method_names = ["get", "post", "head", "options"]
-
-    def get_queryset(self):
-        return sales_records_for(self.request.user).select_related("partner")
+    owned_model = SalesRecord
+    owned_select_related = ("partner",)
 
     def create(self, request, *args, **kwargs):
         user = request.user
@@ -239,6 +241,7 @@ class SalesRecordViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericVi
 
 
 class CertificationAwardViewSet(
+    PartnerOwnedApiMixin,
     ApiViewMixin,
     ETagRetrieveMixin,
     mixins.ListModelMixin,
@@ -253,7 +256,9 @@ class CertificationAwardViewSet(
     pagination_class = StableCursorPagination
     http_method_names = ["get", "head", "options"]
 
+    owned_model = CertificationAward
+    owned_select_related = ("user", "partner", "certification")
+
     def get_queryset(self):
-        return certification_awards_for(self.request.user).select_related(
-            "user", "partner", "certification"
-        )
+        # Each award with its status today, as the learning app computes it.
+        return super().get_queryset().with_status_on(timezone.localdate())

@@ -14,10 +14,14 @@ class IncentivesConfig(AppConfig):
             Measure,
             register_measure,
         )
+        from partner_portal.partners.ownership import partner_owned
 
+        from .models import SalesRecord, SalesRecordChange
         from .selectors import compute_trailing_revenue
         from .views.portal import sales_card
 
+        partner_owned.register(SalesRecord)
+        partner_owned.register(SalesRecordChange)
         register_measure(Measure(TRAILING_REVENUE, compute_trailing_revenue))
         register_home_card(
             HomeCard(order=30, template="portal/cards/sales.html", context=sales_card)

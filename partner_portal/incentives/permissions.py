@@ -9,9 +9,10 @@ every change keeps its history. Importing needs `incentives.import_salesrecord`.
 
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from partner_portal.partners.ownership.admin import PartnerOwnedPermissionPolicy
 from partner_portal.partners.permissions import partners_visible_to
 
-from .selectors import sales_visible_to, sources_visible_to
+from .selectors import sources_visible_to
 
 # Actions nobody may take in the admin: the ledger changes through imports only.
 WRITE_ACTIONS = frozenset({"add", "change", "delete"})
@@ -39,11 +40,9 @@ class ReadOnlyModelPermissionPolicy(ModelPermissionPolicy):
         )
 
 
-class SalesRecordPermissionPolicy(ReadOnlyModelPermissionPolicy):
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not any(self.user_has_permission(user, action) for action in actions):
-            return self.model.objects.none()
-        return sales_visible_to(user)
+class SalesRecordPermissionPolicy(PartnerOwnedPermissionPolicy):
+    def __init__(self, model):
+        super().__init__(model, refused_actions=WRITE_ACTIONS)
 
     def user_may_import(self, user):
         return self.user_has_permission(user, "import")

@@ -9,8 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from partner_portal.partners.models import Partner
-from partner_portal.partners.permissions import partners_visible_to
-from partner_portal.partners.selectors import membership_for
+from partner_portal.partners.ownership import partner_owned
 
 from .models import SalesRecord, SalesSource
 
@@ -115,25 +114,11 @@ def monthly_revenue(
     ]
 
 
-def partner_with_sales_access(user) -> Partner | None:
-    """The partner whose sales this user may see in the portal, or None.
-
-    Only a partner user, and only while their partner has partner access (the
-    access rule): suspended and terminated partners see no sales.
-    """
-    if user.is_staff:
-        return None
-    membership = membership_for(user)
-    if membership is None or not membership.partner.grants_access:
-        return None
-    return membership.partner
-
-
 def sales_visible_to(user) -> QuerySet[SalesRecord]:
-    """The lines a staff user may see: those of the partners they may see."""
-    if not user.is_active or not user.has_perm("incentives.view_salesrecord"):
-        return SalesRecord.objects.none()
-    return SalesRecord.objects.filter(partner__in=partners_visible_to(user))
+    """The lines the user may see: a partner user their partner's, while it has
+    partner access; staff with `incentives.view_salesrecord` those of the partners
+    they may see (see `partners.ownership`)."""
+    return partner_owned.policy_for(SalesRecord).visible_to(user)
 
 
 def sources_visible_to(user) -> QuerySet[SalesSource]:

@@ -1,15 +1,10 @@
-from django.http import Http404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.views.generic import models as generic
-from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
@@ -17,6 +12,11 @@ import django_filters
 
 from partner_portal.partners.admin_menu import PermissionMenuItem
 from partner_portal.partners.models import Partner
+from partner_portal.partners.ownership.admin import (
+    PartnerScopedViewSet,
+    ScopedIndexView,
+    ScopedInspectView,
+)
 from partner_portal.partners.permissions import partners_visible_to
 
 from .currencies import currency_choices
@@ -61,24 +61,8 @@ class SalesRecordFilterSet(WagtailFilterSet):
         fields = ["partner", "date", "sku", "currency", "source"]
 
 
-class ScopedObjectMixin:
-    """An object outside the user's scope answers 404, as if it did not exist."""
-
-    def get_object(self, *args, **kwargs):
-        item = super().get_object(*args, **kwargs)
-        visible = self.permission_policy.instances_user_has_permission_for(
-            self.request.user, "view"
-        )
-        if not visible.filter(pk=item.pk).exists():
-            raise Http404
-        return item
-
-
-class SalesRecordIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return self.permission_policy.instances_user_has_permission_for(
-            self.request.user, "view"
-        ).select_related("partner", "source")
+class SalesRecordIndexView(ScopedIndexView):
+    list_select_related = ("partner", "source")
 
     @cached_property
     def header_buttons(self):
@@ -94,7 +78,7 @@ class SalesRecordIndexView(generic.IndexView):
         return buttons
 
 
-class SalesRecordInspectView(ScopedObjectMixin, generic.InspectView):
+class SalesRecordInspectView(ScopedInspectView):
     template_name = "incentives/admin/salesrecord_inspect.html"
 
     def get_context_data(self, **kwargs):
@@ -105,33 +89,13 @@ class SalesRecordInspectView(ScopedObjectMixin, generic.InspectView):
         return context
 
 
-class ScopedEditView(ScopedObjectMixin, generic.EditView):
-    pass
-
-
-class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
-    pass
-
-
-class ScopedHistoryView(ScopedObjectMixin, HistoryView):
-    pass
-
-
-class ScopedUsageView(ScopedObjectMixin, UsageView):
-    pass
-
-
-class ReadOnlyViewSet(ModelViewSet):
+class ReadOnlyViewSet(PartnerScopedViewSet):
     """Listing, filters, export and inspection; objects outside one's scope 404.
 
     The permission policies refuse adding, changing and deleting, so those views
     answer 403 to everyone, and 404 for an object the user may not see.
     """
 
-    edit_view_class = ScopedEditView
-    delete_view_class = ScopedDeleteView
-    history_view_class = ScopedHistoryView
-    usage_view_class = ScopedUsageView
     inspect_view_enabled = True
     copy_view_enabled = False
     # A form is only built for the add and edit views, which nobody may open.
@@ -139,15 +103,8 @@ class ReadOnlyViewSet(ModelViewSet):
     search_backend_name = None
 
 
-class SalesSourceIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return self.permission_policy.instances_user_has_permission_for(
-            self.request.user, "view"
-        ).select_related("created_by")
-
-
-class SalesSourceInspectView(ScopedObjectMixin, generic.InspectView):
-    pass
+class SalesSourceIndexView(ScopedIndexView):
+    list_select_related = ("created_by",)
 
 
 class SalesRecordViewSet(ReadOnlyViewSet):
@@ -218,7 +175,6 @@ class SalesSourceViewSet(ReadOnlyViewSet):
     icon = "upload"
     menu_label = _("Sales imports")
     index_view_class = SalesSourceIndexView
-    inspect_view_class = SalesSourceInspectView
     list_display = [
         "name",
         "kind",

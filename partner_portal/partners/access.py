@@ -1,9 +1,13 @@
 """The access rule: one place that says who may see which content item.
 
 Every content item carries an access level (public, any partner, minimum tier, staff).
-`audience_for(user)` computes what a user is allowed to see; `Audience.may_see(item)`
-answers for one item and `Audience.q()` for a queryset. Page and file serving, listings,
-search, the API and exports all ask these; no view decides on its own.
+`audience_for(user)` computes what a user is allowed to see, from
+`partner_with_access(user)` (the user's partner while it grants partner access);
+`Audience.may_see(item)` answers for one item, `Audience.q()` for a queryset,
+`Audience.es_filter()` inside an Elasticsearch query and `users_who_may_see(item)` for
+the users an item is for. Page and file serving, listings, search, the API and exports
+all ask these; no view decides on its own. Records that belong to a partner are scoped
+by `partners.ownership`.
 """
 
 from dataclasses import dataclass
@@ -12,6 +16,8 @@ from django.db.models import Q
 from django.http import Http404
 
 from wagtail.admin.panels import FieldPanel
+
+from elasticsearch.dsl import Q as ES
 
 from .models import AccessControlled, AccessLevel
 from .selectors import membership_for
@@ -59,6 +65,23 @@ class Audience:
         return list(
             Tier.objects.filter(rank__lte=self.tier_rank).values_list("pk", flat=True)
         )
+
+    def es_filter(self):
+        """The same rule as an Elasticsearch filter on documents that carry
+        `access_level` and `min_tier_id` (None for staff: nothing is filtered)."""
+        if self.is_staff:
+            return None
+        visible = ES("term", access_level=AccessLevel.PUBLIC)
+        if self.is_partner:
+            visible |= ES("term", access_level=AccessLevel.PARTNER)
+            visible |= ES(
+                "bool",
+                filter=[
+                    ES("term", access_level=AccessLevel.TIER),
+                    ES("terms", min_tier_id=self.visible_tier_ids()),
+                ],
+            )
+        return visible
 
     def q(self, prefix=""):
         """The same rule as a filter on a queryset of AccessControlled rows."""
@@ -117,6 +140,43 @@ def strictest(*items):
     return max(items, key=_openness)
 
 
+def users_who_may_see(item):
+    """The partner users whose partner audience includes `item` right now.
+
+    The same rule as `Audience.may_see`, as a query over users: active users of
+    partners whose stage grants access, at a tier the item admits. Staff, who see
+    everything, are not among them: this is who a policy or an announcement is for.
+    """
+    from .models import AUDIENCE_STAGES, User
+
+    users = User.objects.filter(
+        is_active=True,
+        is_staff=False,
+        membership__partner__stage__in=AUDIENCE_STAGES,
+    )
+    if item.access_level in (AccessLevel.PUBLIC, AccessLevel.PARTNER):
+        return users
+    if item.access_level == AccessLevel.TIER and item.min_tier is not None:
+        return users.filter(membership__partner__tier__rank__gte=item.min_tier.rank)
+    return users.none()
+
+
+def partner_with_access(user):
+    """The partner of a partner user while it grants partner access, else None.
+
+    Staff belong to no partner. Suspending or terminating a partner ends its users'
+    partner access on their next request, here as in `audience_for`.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_staff:
+        return None
+    membership = membership_for(user)
+    if membership is None or not membership.partner.grants_access:
+        return None
+    return membership.partner
+
+
 def audience_for(user):
     """The audience of a user, computed afresh for each request's user object.
 
@@ -131,11 +191,10 @@ def audience_for(user):
     if user.is_staff:
         audience = STAFF
     else:
-        membership = membership_for(user)
-        if membership is not None and membership.partner.grants_access:
-            audience = Audience(tier_rank=membership.partner.tier.rank)
-        else:
-            audience = ANONYMOUS
+        partner = partner_with_access(user)
+        audience = ANONYMOUS
+        if partner is not None:
+            audience = Audience(tier_rank=partner.tier.rank)
     setattr(user, _CACHE_ATTR, audience)
     return audience
 

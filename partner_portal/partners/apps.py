@@ -8,12 +8,29 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import signal_handlers, tasks
+        from . import models, signal_handlers, tasks
         from .home import HomeCard, register_home_card
+        from .ownership import partner_owned
         from .selectors import membership_for, onboarding_card, tier_progress_card
 
         signal_handlers.connect()
         tasks.connect(self)
+        # A partner admin sees every user of the partner, other roles themselves.
+        partner_owned.register(models.PartnerMembership, owner_field="user")
+        for model in (
+            models.Application,
+            models.StageChange,
+            models.TierChange,
+            models.TierEvaluation,
+            models.AgreementAcceptance,
+            models.OnboardingCompletion,
+        ):
+            partner_owned.register(model)
+        for model in (
+            models.PartnerUserObjectPermission,
+            models.PartnerGroupObjectPermission,
+        ):
+            partner_owned.register(model, partner_field="content_object")
         register_home_card(
             HomeCard(
                 order=10,

@@ -10,9 +10,13 @@ class ResourcesConfig(AppConfig):
 
     def ready(self):
         from partner_portal.partners.home import HomeCard, register_home_card
+        from partner_portal.partners.ownership import partner_owned
 
         from . import search_kinds, signal_handlers
+        from .models import DownloadEvent
         from .selectors import announcements_card
+
+        partner_owned.register(DownloadEvent, owner_field="user")
 
         signal_handlers.connect()
         search_kinds.register()

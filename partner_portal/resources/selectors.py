@@ -6,9 +6,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from partner_portal.partners.access import Audience, audience_for
-from partner_portal.partners.models import AccessLevel, Product, User
-from partner_portal.partners.models.core import AUDIENCE_STAGES
+from partner_portal.partners.access import Audience, audience_for, users_who_may_see
+from partner_portal.partners.models import PartnerMembership, Product
+from partner_portal.partners.ownership import partner_owned
 
 from .models import (
     AnnouncementPage,
@@ -231,23 +231,16 @@ def pending_policies(user):
     )
 
 
-def policy_audience_users(policy: PolicyPage):
-    """The partner users whose audience includes `policy` right now."""
-    users = User.objects.filter(
-        is_active=True,
-        is_staff=False,
-        membership__partner__stage__in=AUDIENCE_STAGES,
-    )
-    if policy.access_level == AccessLevel.TIER:
-        users = users.filter(membership__partner__tier__rank__gte=policy.min_tier.rank)
-    elif policy.access_level == AccessLevel.STAFF:
-        users = users.none()
-    return users
+def policy_audience_users(policy: PolicyPage, *, viewer):
+    """The partner users the policy is for right now, of the partners `viewer` may
+    see (an account manager: their own partners' users)."""
+    memberships = partner_owned.policy_for(PartnerMembership).in_scope(viewer)
+    return users_who_may_see(policy).filter(membership__in=memberships)
 
 
-def policy_coverage(policy: PolicyPage) -> list[dict]:
+def policy_coverage(policy: PolicyPage, *, viewer) -> list[dict]:
     """For each published version: how many of the current audience acknowledged."""
-    audience = policy_audience_users(policy)
+    audience = policy_audience_users(policy, viewer=viewer)
     size = audience.count()
     versions = (
         policy.revisions.filter(
@@ -276,10 +269,10 @@ def policy_coverage(policy: PolicyPage) -> list[dict]:
     return coverage
 
 
-def policy_missing_users(policy: PolicyPage):
+def policy_missing_users(policy: PolicyPage, *, viewer):
     """Users in the audience who have not acknowledged the current version."""
     return (
-        policy_audience_users(policy)
+        policy_audience_users(policy, viewer=viewer)
         .exclude(
             Exists(
                 PolicyAcknowledgement.objects.filter(

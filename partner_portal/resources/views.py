@@ -1,10 +1,8 @@
 """Portal views: permission-checked images, policy acknowledgement, staff reports."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import Filter
 
 from partner_portal.partners.access import audience_for
+from partner_portal.tabular.export import csv_response
 
 from .images import allowed_filter_specs
 from .models import PolicyPage
@@ -106,7 +105,10 @@ def policy_coverage_index(request):
         "resources/admin/policy_coverage_index.html",
         {
             "rows": [
-                {"policy": policy, "coverage": policy_coverage(policy)[:1]}
+                {
+                    "policy": policy,
+                    "coverage": policy_coverage(policy, viewer=request.user)[:1],
+                }
                 for policy in policies
             ]
         },
@@ -119,32 +121,26 @@ def policy_coverage_view(request, policy_id):
     return TemplateResponse(
         request,
         "resources/admin/policy_coverage.html",
-        {"policy": policy, "coverage": policy_coverage(policy)},
+        {
+            "policy": policy,
+            "coverage": policy_coverage(policy, viewer=request.user),
+        },
     )
 
 
 def policy_missing_csv(request, policy_id):
     """Admin: CSV of the partner users yet to acknowledge the current version."""
     policy = _staff_policy(request, policy_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="policy-{policy.pk}-not-acknowledged.csv"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_("Partner"), _("Username"), _("Email"), _("Name")])
-    for user in policy_missing_users(policy):
-        writer.writerow(
+    return csv_response(
+        f"policy-{policy.pk}-not-acknowledged.csv",
+        [_("Partner"), _("Username"), _("Email"), _("Name")],
+        (
             [
-                _csv_safe(user.membership.partner.name),
-                _csv_safe(user.username),
-                _csv_safe(user.email),
-                _csv_safe(user.get_full_name()),
+                user.membership.partner.name,
+                user.username,
+                user.email,
+                user.get_full_name(),
             ]
-        )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with these runs as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+            for user in policy_missing_users(policy, viewer=request.user)
+        ),
+    )

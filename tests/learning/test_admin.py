@@ -16,7 +16,9 @@ from tests.factories import MembershipFactory, StaffFactory
 pytestmark = pytest.mark.django_db
 
 
-def staff_with(*codenames):
+def staff_with(*codenames, every_partner=True):
+    """A staff user with these learning permissions who, unless told otherwise, may
+    see every partner (as program managers may), and so every partner's awards."""
     user = StaffFactory()
     user.user_permissions.add(
         Permission.objects.get(codename="access_admin"),
@@ -24,6 +26,12 @@ def staff_with(*codenames):
             content_type__app_label="learning", codename__in=codenames
         ),
     )
+    if every_partner:
+        user.user_permissions.add(
+            Permission.objects.get(
+                content_type__app_label="partners", codename="view_partner"
+            )
+        )
     return user
 
 
@@ -251,3 +259,94 @@ def test_the_award_preview_lists_each_holder_before_anything_is_written(
     assert "王芳" in preview.text
     assert "The file was read as GB18030 text." in preview.text
     assert not CertificationAward.objects.exists()
+
+
+@pytest.fixture
+def two_partners_awards(make_course, make_certification):
+    """One award at a partner the account manager has, one at a partner they do not."""
+    from partner_portal.partners.services import account_manager_permissions_sync
+    from tests.factories import PartnerFactory
+
+    certification = make_certification("sec", [make_course("sec-101")])
+    manager = staff_with(
+        "view_certificationaward",
+        "change_certificationaward",
+        "add_certificationaward",
+        every_partner=False,
+    )
+    mine = PartnerFactory(name="Managed Partner", account_manager=manager)
+    account_manager_permissions_sync(partner=mine)
+    other = PartnerFactory(name="Hidden Partner")
+    awards = {
+        name: award_create(
+            user=MembershipFactory(
+                partner=partner, user__email=f"{name}@example.com"
+            ).user,
+            certification=certification,
+            issued_at=date(2026, 1, 1),
+            expires_at=timezone_today() + timedelta(days=10),
+        )
+        for name, partner in (("mine", mine), ("other", other))
+    }
+    return manager, awards
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def test_an_account_manager_sees_only_their_partners_in_the_learning_admin(
+    client, two_partners_awards
+):
+    manager, awards = two_partners_awards
+    client.force_login(manager)
+
+    listing = client.get("/admin/learning/awards/").text
+    assert awards["mine"].credential_id in listing
+    assert awards["other"].credential_id not in listing
+    assert "Hidden Partner" not in listing
+
+    exported = client.get("/admin/learning/awards/?export=csv")
+    assert b"Hidden Partner" not in b"".join(exported.streaming_content)
+
+    reports = client.get(reverse("learning_reports")).text
+    assert "Managed Partner" in reports
+    assert "Hidden Partner" not in reports and "other@example.com" not in reports
+    for report in ("completion-partner", "expiring", "certified-users"):
+        for export in ("csv", "xlsx"):
+            response = client.get(
+                reverse("learning_reports"), {"report": report, "export": export}
+            )
+            content = response.content
+            if export == "xlsx":
+                sheet = load_workbook(io.BytesIO(content)).active
+                content = str(list(sheet.values)).encode()
+            assert "Hidden Partner".encode() not in content, (report, export)
+
+    other = awards["other"]
+    assert client.get(f"/admin/learning/awards/{other.pk}/revoke/").status_code == 404
+    assert client.get(f"/admin/learning/awards/inspect/{other.pk}/").status_code == 404
+    mine = awards["mine"]
+    assert client.get(f"/admin/learning/awards/{mine.pk}/revoke/").status_code == 200
+
+
+def test_an_account_manager_cannot_import_awards_for_another_partners_users(
+    client, two_partners_awards
+):
+    manager, _awards = two_partners_awards
+    client.force_login(manager)
+    data = (
+        "email,certification_code,issued_at,expires_at\n"
+        "other@example.com,sec,2025-01-01,2027-01-01\n"
+        "mine@example.com,sec,2025-01-01,2027-01-01\n"
+    ).encode()
+    url = reverse("learning_awards_import")
+
+    uploaded = client.post(url, {"file": SimpleUploadedFile("awards.csv", data)})
+    preview = client.get(uploaded.url).text
+
+    assert "No user has this email address." in preview
+    assert "Hidden Partner" not in preview
+    assert CertificationAward.objects.filter(issued_at=date(2025, 1, 1)).count() == 0

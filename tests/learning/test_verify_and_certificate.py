@@ -178,3 +178,29 @@ def test_an_expired_certificate_is_still_the_holders_marked_expired(client, awar
     text = _pdf_text(response.content)
     assert "Certified sec" in text
     assert "This certification expired on Jan. 10, 2022." in text
+
+
+def test_staff_download_a_certificate_only_by_permission_and_scope(client, award):
+    from django.contrib.auth.models import Permission
+
+    from partner_portal.partners.services import account_manager_permissions_sync
+
+    url = f"/learning/certificates/{award.credential_id}.pdf"
+    view_awards = Permission.objects.get(codename="view_certificationaward")
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 404
+
+    other_manager = StaffFactory()
+    other_manager.user_permissions.add(view_awards)
+    client.force_login(other_manager)
+    assert client.get(url).status_code == 404
+
+    manager = StaffFactory()
+    manager.user_permissions.add(view_awards)
+    award.partner.account_manager = manager
+    award.partner.save()
+    account_manager_permissions_sync(partner=award.partner)
+    client.force_login(manager)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")

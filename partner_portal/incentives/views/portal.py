@@ -6,11 +6,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from partner_portal.partners.access import partner_with_access
+
 from ..charts import revenue_charts
 from ..forms import SalesFilterForm
-from ..models import SalesRecord
 from ..selectors import (
-    partner_with_sales_access,
+    sales_visible_to,
     trailing_revenue_by_currency,
     trailing_window,
 )
@@ -19,7 +20,7 @@ PAGE_SIZE = 50
 
 
 def _partner_or_404(request):
-    partner = partner_with_sales_access(request.user)
+    partner = partner_with_access(request.user)
     if partner is None:
         raise Http404
     return partner
@@ -29,7 +30,7 @@ def _partner_or_404(request):
 def sales_list(request):
     partner = _partner_or_404(request)
     form = SalesFilterForm(request.GET or None)
-    lines = form.filter(SalesRecord.objects.for_partner(partner))
+    lines = form.filter(sales_visible_to(request.user))
     page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -40,7 +41,7 @@ def sales_list(request):
             "page": page,
             "totals": lines.totals_by_currency() if page.paginator.count else [],
             "charts": revenue_charts(
-                SalesRecord.objects.for_partner(partner), timezone.localdate()
+                sales_visible_to(request.user), timezone.localdate()
             ),
         },
     )
@@ -50,7 +51,7 @@ def sales_list(request):
 def sales_detail(request, pk):
     partner = _partner_or_404(request)
     record = get_object_or_404(
-        SalesRecord.objects.for_partner(partner).select_related("source"), pk=pk
+        sales_visible_to(request.user).select_related("source"), pk=pk
     )
     return render(
         request,
@@ -61,7 +62,7 @@ def sales_detail(request, pk):
 
 def sales_card(request):
     """Context of the partner home's sales card; hidden without partner access."""
-    partner = partner_with_sales_access(request.user)
+    partner = partner_with_access(request.user)
     if partner is None:
         return None
     first, last = trailing_window(timezone.localdate())

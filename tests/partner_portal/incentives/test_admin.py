@@ -252,3 +252,29 @@ def test_sales_by_month_narrows_to_one_of_the_users_partners(client, cam):
     assert "Elsewhere Co" not in refused.text
     assert "Select a valid choice" in refused.text
     assert chart_figures(refused.text)["USD"][f"{today:%Y-%m}"] == "42.00"
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_the_sales_export_quotes_formulas_and_keeps_returns_as_numbers(
+    client, program_manager, export
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    SalesRecordFactory(sku='=HYPERLINK("http://evil.example","x")', amount="-25.00")
+    client.force_login(program_manager)
+
+    response = client.get(reverse(INDEX), {"export": export})
+    content = b"".join(response.streaming_content)
+
+    if export == "csv":
+        text = content.decode("utf-8-sig")
+        assert "'=HYPERLINK" in text
+        assert ",-25.00," in text
+    else:
+        rows = list(load_workbook(io.BytesIO(content)).active.values)
+        skus = [row[4] for row in rows[1:]]
+        amounts = [row[6] for row in rows[1:]]
+        assert skus == ['\'=HYPERLINK("http://evil.example","x")']
+        assert float(amounts[0]) == -25.0

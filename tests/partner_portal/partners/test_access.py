@@ -1,12 +1,13 @@
 """The access rule over every combination of access level, tier and lifecycle stage."""
 
 import itertools
+import uuid
 
 from django.contrib.auth.models import AnonymousUser
 
 import pytest
 
-from partner_portal.partners.access import audience_for
+from partner_portal.partners.access import audience_for, users_who_may_see
 from partner_portal.partners.models import AccessLevel, Stage, Tier
 from tests.factories import StaffFactory, UserFactory
 from tests.testapp.models import GatedItem
@@ -102,3 +103,70 @@ def test_tier_level_requires_a_minimum_tier(db):
     item = GatedItem(title="x", access_level=AccessLevel.TIER)
     with pytest.raises(Exception, match="minimum tier"):
         item.full_clean()
+
+
+@pytest.fixture
+def es_index(items):
+    """The items as documents carrying the access fields, in a throwaway index."""
+    from search.client import get_client
+
+    client = get_client()
+    name = f"cplms-test-access-{uuid.uuid4().hex[:8]}"
+    client.indices.create(
+        index=name,
+        mappings={
+            "properties": {
+                "title": {"type": "keyword"},
+                "access_level": {"type": "keyword"},
+                "min_tier_id": {"type": "long"},
+            }
+        },
+    )
+    for item in items:
+        client.index(
+            index=name,
+            id=str(item.pk),
+            document={
+                "title": item.title,
+                "access_level": item.access_level,
+                "min_tier_id": item.min_tier_id,
+            },
+        )
+    client.indices.refresh(index=name)
+    yield client, name
+    client.indices.delete(index=name)
+
+
+def titles_in_elasticsearch(es_index, audience):
+    client, name = es_index
+    query = audience.es_filter()
+    body = {"match_all": {}} if query is None else query.to_dict()
+    hits = client.search(index=name, query=body, size=100)["hits"]["hits"]
+    return {hit["_source"]["title"] for hit in hits}
+
+
+def test_every_form_of_the_rule_agrees_at_every_tier_and_stage(
+    partner_user_at, items, es_index
+):
+    """may_see, q(), the Elasticsearch filter and users_who_may_see give one answer
+    for anonymous visitors, staff and a partner user at every tier and stage."""
+    users = [
+        partner_user_at(tier_code, stage)
+        for tier_code, stage in itertools.product(TIER_CODES, Stage.values)
+    ]
+    for who in [AnonymousUser(), StaffFactory(), *users]:
+        audience = audience_for(who)
+        by_item = titles_visible(audience, items)
+        assert titles_in_elasticsearch(es_index, audience) == by_item, who
+    for item in items:
+        expected = {
+            user.pk
+            for user in users
+            if audience_for(user).is_partner and audience_for(user).may_see(item)
+        }
+        found = set(
+            users_who_may_see(item)
+            .filter(pk__in=[user.pk for user in users])
+            .values_list("pk", flat=True)
+        )
+        assert found == expected, item.title

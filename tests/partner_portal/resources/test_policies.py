@@ -145,3 +145,33 @@ def test_announcements_record_who_read_them(site_root, client, partner_user_at):
     assert AnnouncementRead.objects.filter(user=user).count() == 1
     home = client.get("/")
     assert 'class="read"' in home.text
+
+
+def test_an_account_manager_sees_coverage_and_exports_of_their_partners_only(
+    site_root, client, partner_user_at
+):
+    from django.contrib.auth.models import Permission
+
+    from partner_portal.partners.services import account_manager_permissions_sync
+
+    policy = make_policy(site_root)
+    mine = partner_user_at("silver", user__username="my-partner-user")
+    partner_user_at("gold", user__username="someone-elses-user")
+    manager = StaffFactory()
+    manager.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="view_policyacknowledgement"),
+    )
+    partner = mine.membership.partner
+    partner.account_manager = manager
+    partner.save()
+    account_manager_permissions_sync(partner=partner)
+    client.force_login(manager)
+
+    coverage = client.get(reverse("resources_policy_coverage", args=(policy.pk,)))
+    export = client.get(reverse("resources_policy_missing_csv", args=(policy.pk,)))
+
+    assert coverage.context["coverage"][0]["audience"] == 1
+    text = export.content.decode("utf-8-sig")
+    assert "my-partner-user" in text
+    assert "someone-elses-user" not in text
