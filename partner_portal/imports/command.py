@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,6 +16,8 @@ from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from partner_portal.tabular.reading import TabularError, encoding_label
+
+from .services import ImportKind, file_import
 
 
 def progress_bar(total, description):
@@ -123,3 +126,57 @@ class ImportReportingCommand(BaseCommand):
                 "summary": summary,
             }
         self.stdout.write(self.style.SUCCESS(summary))
+
+
+class ImportCommand(ImportReportingCommand):
+    """A command for one `ImportKind`: `import_partners`, `import_partner_users`."""
+
+    kind: ImportKind | None = None
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a .csv or .xlsx file")
+        self.add_dry_run_argument(parser)
+        self.add_encoding_argument(parser)
+        parser.add_argument(
+            "--user",
+            help=(
+                "the username recorded in the partners' history as making the "
+                "changes; the user needs the permissions the admin import needs"
+            ),
+        )
+
+    def handle(self, *args, file, dry_run=False, user=None, encoding=None, **options):
+        by = self.user_named(user)
+        path = Path(file)
+        try:
+            report = self.read(
+                path,
+                lambda handle: file_import(
+                    self.kind,
+                    file=handle,
+                    filename=path.name,
+                    by=by,
+                    dry_run=dry_run,
+                    progress=progress_bar,
+                    encoding=encoding,
+                ),
+            )
+        except PermissionDenied:
+            raise CommandError(
+                _("The user “%(username)s” may not run this import.")
+                % {"username": user}
+            ) from None
+        if options["verbosity"] >= 2:
+            for row in report.rows:
+                self.stdout.write(f"{row.row}\t{row.key}\t{row.outcome.label}")
+        self.finish(
+            report,
+            path=path,
+            dry_run=dry_run,
+            summary=_("%(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
+            % {
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )

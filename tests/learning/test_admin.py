@@ -323,7 +323,7 @@ def test_an_account_manager_sees_only_their_partners_in_the_learning_admin(
             if export == "xlsx":
                 sheet = load_workbook(io.BytesIO(content)).active
                 content = str(list(sheet.values)).encode()
-            assert "Hidden Partner".encode() not in content, (report, export)
+            assert b"Hidden Partner" not in content, (report, export)
 
     other = awards["other"]
     assert client.get(f"/admin/learning/awards/{other.pk}/revoke/").status_code == 404
@@ -338,10 +338,10 @@ def test_an_account_manager_cannot_import_awards_for_another_partners_users(
     manager, _awards = two_partners_awards
     client.force_login(manager)
     data = (
-        "email,certification_code,issued_at,expires_at\n"
-        "other@example.com,sec,2025-01-01,2027-01-01\n"
-        "mine@example.com,sec,2025-01-01,2027-01-01\n"
-    ).encode()
+        b"email,certification_code,issued_at,expires_at\n"
+        b"other@example.com,sec,2025-01-01,2027-01-01\n"
+        b"mine@example.com,sec,2025-01-01,2027-01-01\n"
+    )
     url = reverse("learning_awards_import")
 
     uploaded = client.post(url, {"file": SimpleUploadedFile("awards.csv", data)})

@@ -1,1 +1,2 @@
-"""Import of partners and partner users: services, admin views and their helpers."""
+"""Import of partners and partner users: their kinds, resources, accounts and the
+admin views, on the shared framework in `partner_portal.imports`."""

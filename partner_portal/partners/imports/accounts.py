@@ -1,8 +1,8 @@
 """Partner user accounts that an import creates or changes.
 
 A new account has an unusable password and is active: it cannot sign in until its
-owner sets a password. `partner_users_import()` returns the accounts it created
-(`ImportReport.created_users`), which is where the invitation flow takes over.
+owner sets a password. The partner users import returns the accounts it created
+(`ImportReport.created_objects`), which is where the invitation flow takes over.
 """
 
 import re

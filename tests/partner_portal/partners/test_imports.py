@@ -7,11 +7,8 @@ from django.core.exceptions import PermissionDenied
 import openpyxl
 import pytest
 
-from partner_portal.partners.imports.services import (
-    Outcome,
-    partner_users_import,
-    partners_import,
-)
+from partner_portal.imports.services import Outcome, file_import
+from partner_portal.partners.imports.kinds import PARTNER_USERS, PARTNERS
 from partner_portal.partners.models import (
     Partner,
     PartnerMembership,
@@ -46,13 +43,15 @@ def csv_file(tmp_path, lines, *, name="partners.csv", encoding="utf-8"):
 
 def import_partners(path, *, by=None, dry_run=False):
     with open(path, "rb") as file:
-        return partners_import(file=file, filename=path.name, by=by, dry_run=dry_run)
+        return file_import(
+            PARTNERS, file=file, filename=path.name, by=by, dry_run=dry_run
+        )
 
 
 def import_users(path, *, by=None, dry_run=False):
     with open(path, "rb") as file:
-        return partner_users_import(
-            file=file, filename=path.name, by=by, dry_run=dry_run
+        return file_import(
+            PARTNER_USERS, file=file, filename=path.name, by=by, dry_run=dry_run
         )
 
 
@@ -411,7 +410,7 @@ def test_partner_users_are_created_with_memberships_and_tier_groups(tmp_path, pa
 
     assert report.written
     assert [row.outcome for row in report.rows] == [Outcome.CREATED] * 3
-    assert sorted(user.email for user in report.created_users) == [
+    assert sorted(user.email for user in report.created_objects) == [
         "Sam.Sales@alpha.example",
         "li.na@alpha.example",
         "tech@beta.example",
@@ -442,7 +441,7 @@ def test_partner_user_reimport_updates_by_email_without_regard_to_case(
 
     assert outcomes(changed) == [(2, "Ana@Alpha.example", Outcome.UPDATED)]
     assert changed.rows[0].changes == ("role",)
-    assert changed.created_users == []
+    assert changed.created_objects == []
     user = User.objects.get(email__iexact="ana@alpha.example")
     assert user.email == "ana@alpha.example"
     assert user.membership.role == "marketing"
@@ -486,7 +485,7 @@ def test_a_bad_partner_user_file_writes_nothing(tmp_path, partners):
     report = import_users(path)
 
     assert not report.written
-    assert report.created_users == []
+    assert report.created_objects == []
     assert User.objects.count() == users_before
     assert not PartnerMembership.objects.filter(partner=partners[0]).exists()
     assert report.sorted_errors() == [

@@ -1,5 +1,5 @@
-from partner_portal.partners.imports.command import ImportCommand
-from partner_portal.partners.imports.services import PARTNERS
+from partner_portal.imports.command import ImportCommand
+from partner_portal.partners.imports.kinds import PARTNERS
 
 
 class Command(ImportCommand):

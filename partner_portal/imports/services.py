@@ -1,11 +1,13 @@
-"""Import partners and partner users from a CSV or XLSX file.
+"""Import a CSV or XLSX file of rows, one kind of record per file, all or nothing.
 
-One code path serves the admin and the management commands. The file is read with
-`open_table()` (encoding detection, XLSX safety) into a tablib Dataset, and the
-import-export resource (`partners/resources.py`) checks every row in a dry run
-that writes nothing. Only a file without a single error is then imported: every
-row in one transaction, checked again inside it, so that a change someone made in
-between is caught as well. Any error rolls the whole file back.
+One code path serves the admin (`views.ImportViewSet`), the management commands
+(`command.ImportCommand`) and any app's import: an `ImportKind` names the
+django-import-export resource (columns, row checks, how a row is saved) and the
+permissions it needs. The file is read with `tabular.reading.open_table()`
+(encodings decided, XLSX safety) into a tablib Dataset, and the resource checks every
+row in a dry run that writes nothing. Only a file without a single error is then
+imported: every row in one transaction, checked again inside it, so that a change
+someone made in between is caught as well. Any error rolls the whole file back.
 """
 
 from collections.abc import Callable
@@ -29,17 +31,7 @@ from partner_portal.tabular.reading import (
     open_table,
 )
 
-from ..models import User
-from ..resources import (
-    PARTNER_OPTIONAL_COLUMNS,
-    PARTNER_REQUIRED_COLUMNS,
-    USER_OPTIONAL_COLUMNS,
-    USER_REQUIRED_COLUMNS,
-    PartnerResource,
-    PartnerUserResource,
-    RowImportResource,
-)
-from .permissions import user_may_import
+from .resources import RowImportResource
 
 # progress(total, description) returns a bar with update(n) and close(): tqdm fits.
 Progress = Callable[[int, str], Any]
@@ -60,35 +52,41 @@ _OUTCOMES = {
 }
 
 
+def _no_notes() -> dict[str, str]:
+    return {}
+
+
 @dataclass(frozen=True)
 class ImportKind:
-    """What is imported: its resource, its columns and the column that names a row."""
+    """What is imported: its resource, its columns, who may import it, and how its
+    preview names a row (`key_label` over the resource's key column, `label_label`
+    over the `label_columns` joined).
+
+    `permissions` are model permissions the user must all hold: an import creates
+    and changes records in bulk, so an account manager's object permissions on
+    their own partners are not enough where a file could name any partner. A kind
+    whose resource limits rows to the importer's partners may ask for less.
+    """
 
     name: str
     resource_class: type[RowImportResource]
     required: tuple[str, ...]
     optional: tuple[str, ...]
     label_columns: tuple[str, ...]
+    permissions: tuple[str, ...]
+    key_label: Any = ""
+    label_label: Any = ""
+    # What each column holds, for the upload page: a callable, as it may query.
+    column_notes: Callable[[], dict[str, str]] = _no_notes
 
     @property
     def columns(self):
         return (*self.required, *self.optional)
 
-
-PARTNERS = ImportKind(
-    name="partners",
-    resource_class=PartnerResource,
-    required=PARTNER_REQUIRED_COLUMNS,
-    optional=PARTNER_OPTIONAL_COLUMNS,
-    label_columns=("name",),
-)
-PARTNER_USERS = ImportKind(
-    name="partner_users",
-    resource_class=PartnerUserResource,
-    required=USER_REQUIRED_COLUMNS,
-    optional=USER_OPTIONAL_COLUMNS,
-    label_columns=("first_name", "last_name"),
-)
+    def user_may_import(self, user) -> bool:
+        # has_perms() without an object asks the model backend only; guardian's
+        # object permissions never answer for a whole model.
+        return bool(user.is_active and user.has_perms(self.permissions))
 
 
 @dataclass(frozen=True)
@@ -112,7 +110,8 @@ class ImportReport:
     dry_run: bool
     rows: list[RowOutcome]
     errors: ImportErrors
-    created_users: list[User] = field(default_factory=list)
+    # What the resource made that its caller acts on (new users to invite).
+    created_objects: list = field(default_factory=list)
     # The codec a CSV file was read in; None for a workbook.
     encoding: str | None = None
 
@@ -143,75 +142,23 @@ class ImportReport:
         return sorted(self.errors.errors, key=lambda error: error.row)
 
 
-def partners_import(
-    *,
-    file: BinaryIO | File,
-    filename: str,
-    by: User | None,
-    dry_run: bool,
-    progress: Progress | None = None,
-    max_bytes: int | None = None,
-    encoding: str | None = None,
-) -> ImportReport:
-    """Create and update partners from a file, through partner_create/partner_update.
-
-    Rows are matched on external_id. Stage and tier changes are recorded in the
-    partners' histories with `by` and a reason naming the file. Raises
-    `TabularError` for a file that cannot be read and `PermissionDenied` when `by`
-    may not import partners.
-    """
-    return file_import(
-        PARTNERS,
-        file=file,
-        filename=filename,
-        by=by,
-        dry_run=dry_run,
-        progress=progress,
-        max_bytes=max_bytes,
-        encoding=encoding,
-    )
-
-
-def partner_users_import(
-    *,
-    file: BinaryIO | File,
-    filename: str,
-    by: User | None,
-    dry_run: bool,
-    progress: Progress | None = None,
-    max_bytes: int | None = None,
-    encoding: str | None = None,
-) -> ImportReport:
-    """Create and update partner users and their memberships from a file.
-
-    Rows are matched on email address, without regard to case. New users are
-    active with an unusable password; `ImportReport.created_users` lists them so
-    that they can be invited to set one.
-    """
-    return file_import(
-        PARTNER_USERS,
-        file=file,
-        filename=filename,
-        by=by,
-        dry_run=dry_run,
-        progress=progress,
-        max_bytes=max_bytes,
-        encoding=encoding,
-    )
-
-
 def file_import(
     kind: ImportKind,
     *,
     file: BinaryIO | File,
     filename: str,
-    by: User | None,
+    by,
     dry_run: bool,
     progress: Progress | None = None,
     max_bytes: int | None = None,
     encoding: str | None = None,
 ) -> ImportReport:
-    if by is not None and not user_may_import(by, kind.name):
+    """Check every row of the file and, unless `dry_run` or any row is wrong,
+    import them all; `by` is recorded on what the rows change (None: a command run
+    by nobody in particular). Raises `TabularError` for a file that cannot be read
+    and `PermissionDenied` when `by` may not import this kind.
+    """
+    if by is not None and not kind.user_may_import(by):
         raise PermissionDenied
     errors = ImportErrors()
     table = open_table(
@@ -266,7 +213,7 @@ def _run(
     kind: ImportKind,
     dataset: tablib.Dataset,
     file_rows: list[int],
-    by: User | None,
+    by,
     filename: str,
     reason: str,
     errors: ImportErrors,
@@ -331,7 +278,7 @@ def _run(
         dry_run=dry_run,
         rows=rows,
         errors=errors,
-        created_users=list(getattr(resource, "created_users", [])),
+        created_objects=list(resource.created_objects),
         encoding=encoding,
     )
 

@@ -4,27 +4,29 @@ The resources map columns to fields (with widgets for codes, tiers by code and
 account managers by email), check each row and save it. Saving goes through the
 partner services, never import-export's own `save()`, so that the stage and tier
 histories are kept (see ARCHITECTURE.md, "Known traps"). Reading the file and the
-validate-then-write workflow live in `imports/services.py`.
+check-then-write workflow are `partner_portal.imports`'.
 """
 
-import datetime
 import re
 
 from django.contrib.auth.base_user import BaseUserManager
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import DomainNameValidator, validate_email
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 from import_export.instance_loaders import BaseInstanceLoader, CachedInstanceLoader
 
-from .imports.accounts import (
-    partner_user_create,
-    partner_user_update,
-    partner_username_for,
+from partner_portal.imports.resources import (
+    CodeWidget,
+    DomainWidget,
+    EmailWidget,
+    IsoDateWidget,
+    LookupWidget,
+    RowImportResource,
+    codes_listed,
 )
-from .models import (
+
+from ..models import (
     Partner,
     PartnerType,
     Region,
@@ -34,31 +36,14 @@ from .models import (
     User,
     country_code_validator,
 )
-from .services import partner_create, partner_update, stage_transition_error
+from ..services import partner_create, partner_update, stage_transition_error
+from .accounts import (
+    partner_user_create,
+    partner_user_update,
+    partner_username_for,
+)
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-
-
-def _codes(values):
-    return ", ".join(values)
-
-
-class CodeWidget(widgets.CharWidget):
-    """A value from a fixed list of codes, compared without regard to case."""
-
-    def __init__(self, codes, message):
-        super().__init__()
-        self.codes = list(codes)
-        self.message = message
-
-    def clean(self, value, row=None, **kwargs):
-        code = (value or "").strip().lower()
-        if code and code not in self.codes:
-            raise ValueError(
-                self.message() % {"value": value, "codes": _codes(self.codes)}
-            )
-        return code
 
 
 class CountryWidget(widgets.CharWidget):
@@ -69,77 +54,7 @@ class CountryWidget(widgets.CharWidget):
         return value.upper()
 
 
-class IsoDateWidget(widgets.DateWidget):
-    """A date written YYYY-MM-DD, the way Excel cells arrive from open_table()."""
-
-    def clean(self, value, row=None, **kwargs):
-        value = (value or "").strip()
-        if not value:
-            return None
-        try:
-            if not _ISO_DATE.match(value):
-                raise ValueError(value)
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(
-                _("Enter the date as YYYY-MM-DD, such as 2024-03-01.")
-            ) from None
-
-
-class DomainWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs):
-        value = (value or "").strip().lstrip("@").lower()
-        if value:
-            try:
-                DomainNameValidator()(value)
-            except ValidationError as error:
-                raise ValueError(error.messages[0]) from None
-        return value
-
-
-class EmailWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs):
-        value = (value or "").strip()
-        if value:
-            try:
-                validate_email(value)
-            except ValidationError as error:
-                raise ValueError(error.messages[0]) from None
-        return value
-
-
-class _LookupWidget(widgets.ForeignKeyWidget):
-    """A related object named by one text column; each value is looked up once."""
-
-    def __init__(self, model, field):
-        super().__init__(model, field)
-        self._found = {}
-
-    def key(self, value):
-        return value.lower()
-
-    def find(self, key):
-        return self.model.objects.filter(**{f"{self.field}__iexact": key}).first()
-
-    def refuse(self, value, found):
-        """Why `found` (None when nothing matched) cannot stand for `value`."""
-        raise NotImplementedError
-
-    def clean(self, value, row=None, **kwargs):
-        value = (value or "").strip()
-        if not value:
-            return None
-        key = self.key(value)
-        if key not in self._found:
-            self._found[key] = self.find(key)
-        found = self._found[key]
-        reason = self.refuse(value, found)
-        if reason:
-            raise ValueError(reason)
-        return found
-
-
-class TierWidget(_LookupWidget):
+class TierWidget(LookupWidget):
     def __init__(self):
         super().__init__(Tier, "code")
 
@@ -148,12 +63,12 @@ class TierWidget(_LookupWidget):
             codes = Tier.objects.order_by("rank").values_list("code", flat=True)
             return _("“%(value)s” is not a tier code. Use one of: %(codes)s.") % {
                 "value": value,
-                "codes": _codes(codes),
+                "codes": codes_listed(codes),
             }
         return None
 
 
-class AccountManagerWidget(_LookupWidget):
+class AccountManagerWidget(LookupWidget):
     def __init__(self):
         super().__init__(User, "email")
 
@@ -168,7 +83,7 @@ class AccountManagerWidget(_LookupWidget):
         return None
 
 
-class PartnerByExternalIdWidget(_LookupWidget):
+class PartnerByExternalIdWidget(LookupWidget):
     def __init__(self):
         super().__init__(Partner, "external_id")
 
@@ -200,122 +115,6 @@ class EmailInstanceLoader(BaseInstanceLoader):
 
     def get_instance(self, row):
         return self.users.get(str(row.get("email") or "").strip().lower())
-
-
-class RowImportResource(resources.ModelResource):
-    """What both imports share: required values, duplicate keys, row numbers.
-
-    `file_rows[i]` is the file's row number (as Excel shows it) of the dataset's
-    row i + 1; import-export numbers dataset rows from 1. `on_row` is called once
-    for each row, for progress bars.
-    """
-
-    key_column = ""
-    required_values: tuple[str, ...] = ()
-
-    def __init__(self, *, by=None, reason="", file_rows=(), on_row=None):
-        super().__init__()
-        self.by = by
-        self.reason = reason
-        self.file_rows = list(file_rows)
-        self.on_row = on_row
-        self.first_row_of_key = {}
-        self.changed_columns = {}
-        self.by_column = {field.column_name: field for field in self.fields.values()}
-        self._before = None
-
-    def file_row(self, row_number):
-        return self.file_rows[row_number - 1]
-
-    def column_of(self, key):
-        """The file column an error key (a field attribute or model field) is about."""
-        for name, field in self.fields.items():
-            if key in (name, field.attribute, field.column_name):
-                return field.column_name
-        # Errors on fields no column fills (the username a new user gets from
-        # their email address) are about the row's key column.
-        return None if key == NON_FIELD_ERRORS else self.key_column
-
-    def normalise_key(self, value):
-        return (value or "").strip()
-
-    def duplicate_message(self, value, row):
-        raise NotImplementedError
-
-    def current_values(self, instance):
-        return {
-            field.column_name: field.get_value(instance)
-            for field in self.get_import_fields()
-        }
-
-    def before_import_row(self, row, **kwargs):
-        if self.on_row is not None:
-            self.on_row()
-
-    def after_init_instance(self, instance, new, row, **kwargs):
-        self._before = None if new else self.current_values(instance)
-
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        for column in self.required_values:
-            if not (row.get(column) or "").strip():
-                attribute = self.by_column[column].attribute
-                errors[attribute] = [_("This column needs a value.")]
-        key = self.normalise_key(row.get(self.key_column))
-        if key:
-            this_row = self.file_row(kwargs["row_number"])
-            first = self.first_row_of_key.setdefault(key, this_row)
-            if first != this_row:
-                attribute = self.by_column[self.key_column].attribute
-                errors.setdefault(attribute, []).append(
-                    self.duplicate_message(row.get(self.key_column), first)
-                )
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        self.check_row(instance, row, errors)
-        if self._before is not None:
-            after = self.current_values(instance)
-            self.changed_columns[kwargs["row_number"]] = [
-                column
-                for column, value in after.items()
-                if column in row and value != self._before[column]
-            ]
-        if errors:
-            raise ValidationError(errors)
-
-    def check_row(self, instance, row, errors):
-        """Add the errors no single field shows; `self._before` is None when new."""
-
-    def clean_exclude(self, errors):
-        return set(errors)
-
-    def validate_instance(
-        self, instance, import_validation_errors=None, validate_unique=True
-    ):
-        errors = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(
-                exclude=self.clean_exclude(errors), validate_unique=validate_unique
-            )
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def import_values(self, instance, row):
-        return {
-            field.attribute: getattr(instance, field.attribute)
-            for field in self.get_import_fields()
-            if field.column_name in row
-        }
-
-    def after_import(self, dataset, result, **kwargs):
-        # ModelResource sets the id sequence to the highest id after creating rows,
-        # as loaddata does. Our rows take their ids from the sequence, and moving
-        # it back below ids that concurrent transactions hold would break them.
-        pass
 
 
 PARTNER_REQUIRED_COLUMNS = (
@@ -466,10 +265,6 @@ class PartnerUserResource(RowImportResource):
         skip_html_diff = True
         use_transactions = True
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.created_users = []
-
     def get_queryset(self):
         return User.objects.select_related("membership__partner")
 
@@ -544,7 +339,7 @@ class PartnerUserResource(RowImportResource):
                 role=instance.import_role,
             )
             instance.pk = user.pk
-            self.created_users.append(user)
+            self.created_objects.append(user)
         else:
             changed = self.changed_columns.get(kwargs["row_number"], [])
             partner_user_update(
