@@ -29,12 +29,14 @@ services-stop:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: install
 	bash scripts/system-deps.sh
 	bash scripts/services.sh start
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	. ./.services.env && $(BIN)/python -m pytest
 
 messages: install

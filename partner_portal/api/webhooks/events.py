@@ -1,7 +1,9 @@
-"""The events outside systems may subscribe to; other apps add theirs here.
+"""The events outside systems may subscribe to.
 
-    from partner_portal.api.webhooks.events import register_event
-    register_event("deal.registered", _("A partner registered a deal."))
+The partner and certification events are the API's own, built from those apps'
+signals (`signal_handlers.py`). Every other app declares its events through
+`partner_portal.events` (`declare_event`, `announce`) and never imports this app;
+`registered_events()` offers both, and an announcement is delivered like the rest.
 
 `emit()` records one delivery per active subscription and hands them to the worker
 once the surrounding transaction commits, so a rolled-back change sends nothing.
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from partner_portal.events import declared_events
 
 from ..models import WebhookDelivery, WebhookSubscription
 
@@ -30,8 +34,16 @@ def register_event(name: str, description: str) -> Event:
     return event
 
 
+def _known() -> dict[str, Event]:
+    declared = {
+        event.name: Event(name=event.name, description=event.description)
+        for event in declared_events()
+    }
+    return {**declared, **_EVENTS}
+
+
 def registered_events() -> list[Event]:
-    return sorted(_EVENTS.values(), key=lambda event: event.name)
+    return sorted(_known().values(), key=lambda event: event.name)
 
 
 def event_choices() -> list[tuple[str, str]]:
@@ -51,9 +63,14 @@ register_event(
 )
 
 
+def deliver_announcement(sender, *, name, data, **kwargs):
+    """Receiver of `partner_portal.events.event_announced`."""
+    emit(name, data)
+
+
 def emit(name: str, data: dict) -> list[WebhookDelivery]:
     """Queue `name` with `data` for every active subscription to it."""
-    if name not in _EVENTS:
+    if name not in _known():
         raise ValueError(f"Unknown webhook event {name!r}; register it first.")
     subscriptions = [
         subscription

@@ -12,7 +12,7 @@ import pytest
 from partner_portal.api.models import WebhookDelivery, WebhookSubscription
 from partner_portal.api.services import webhook_redeliver
 from partner_portal.api.webhooks import signing
-from partner_portal.api.webhooks.events import emit, register_event
+from partner_portal.api.webhooks.events import emit, registered_events
 from partner_portal.partners.services import partner_create, partner_update
 from tests.factories import tier
 
@@ -192,19 +192,25 @@ def test_unreachable_receiver_is_logged(world, django_capture_on_commit_callback
     assert delivery.error
 
 
-def test_other_apps_can_register_events(world, django_capture_on_commit_callbacks):
-    from partner_portal.api.webhooks import events
+def test_other_apps_declare_and_announce_events_without_importing_the_api(
+    world, django_capture_on_commit_callbacks
+):
+    from partner_portal import events
 
-    register_event("deal.registered", "A partner registered a deal.")
-    request_cleanup = events._EVENTS.pop
-    with Receiver() as receiver:
-        subscribe(receiver.url, "deal.registered")
-        with django_capture_on_commit_callbacks(execute=True):
-            emit("deal.registered", {"deal": "D-1"})
-    assert events_of(receiver) == ["deal.registered"]
-    with pytest.raises(ValueError):
-        emit("no.such.event", {})
-    request_cleanup("deal.registered")
+    events.declare_event("deal.registered", "A partner registered a deal.")
+    try:
+        assert "deal.registered" in [e.name for e in registered_events()]
+        with Receiver() as receiver:
+            subscribe(receiver.url, "deal.registered")
+            with django_capture_on_commit_callbacks(execute=True):
+                events.announce("deal.registered", {"deal": "D-1"})
+        assert events_of(receiver) == ["deal.registered"]
+        with pytest.raises(ValueError):
+            events.announce("no.such.event", {})
+        with pytest.raises(ValueError):
+            emit("no.such.event", {})
+    finally:
+        events._DECLARED.pop("deal.registered")
 
 
 def test_certification_awarded_and_expired_once(
