@@ -9,7 +9,7 @@ from learning.models import CertificationAward
 from learning.models.certifications import AwardStatus
 from partner_portal.incentives.models import SalesRecord
 from partner_portal.partners.models import Partner, Tier, TierChange
-from partner_portal.tabular.reading import encoding_label
+from partner_portal.tabular.encodings import encoding_label
 
 
 class StrictInputSerializer(serializers.Serializer):

@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 
 from tqdm import tqdm
 
-from partner_portal.tabular.reading import TabularError, encoding_label
+from partner_portal.tabular.encodings import encoding_label
+from partner_portal.tabular.reading import TabularError
 
 from .services import ImportKind, file_import
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from partner_portal.tabular.reading import encoding_label
+from partner_portal.tabular.encodings import encoding_label
 
 # A preview lists this many rows; its counts and errors cover the whole file.
 PREVIEW_ROWS = 1_000

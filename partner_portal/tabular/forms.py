@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from .reading import codec_named, encoding_label
+from .encodings import codec_named, encoding_label
 
 # Encodings spreadsheet programs save CSV in, by the language of the text.
 ENCODINGS = [

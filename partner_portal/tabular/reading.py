@@ -3,97 +3,49 @@
 Every bulk import (partners, partner users, certification awards, asset manifests,
 sales ledgers) reads its upload through `open_table()`, so that encodings, headers,
 row numbers and refusals behave the same everywhere. Rows are produced one at a
-time: a file of a million rows is never held in memory.
+time: a file of a million rows is never held in memory. The encoding of a CSV file
+is decided in `encodings` and a workbook read in `xlsx`.
 """
 
-import codecs
 import csv
-import datetime
 import io
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import PurePath
 from typing import BinaryIO
-from xml.etree.ElementTree import ParseError
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-import charset_normalizer
-from defusedxml import DefusedXmlException
-from lxml.etree import XMLSyntaxError
-from openpyxl import DEFUSEDXML, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
+from .encodings import (
+    codec_named,
+    decide_encoding,
+    encoding_label,
+    suggest_encoding,
+)
+from .errors import ImportErrors, RowError, TabularError
+from .xlsx import read_xlsx
+
+# What importers take from here besides `open_table`.
+__all__ = [
+    "ImportErrors",
+    "RowError",
+    "Table",
+    "TabularError",
+    "codec_named",
+    "csv_encoding",
+    "decide_encoding",
+    "encoding_label",
+    "open_table",
+]
 
 # How much of a CSV file (plus the rest of its last line) decides its encoding.
 SAMPLE_BYTES = 64 * 1024
 
-# Limits checked on an XLSX file's ZIP directory before anything is unpacked. A
-# million-row sheet unpacks to well under 1 GiB; real worksheets compress 8 to 25
-# times, deflate bombs about 1,000 times (the ratio is checked on parts over 1 MiB).
-XLSX_MAX_ENTRIES = 1_000
-XLSX_MAX_UNPACKED_BYTES = 1024**3
-XLSX_MAX_RATIO = 100
-XLSX_RATIO_FROM = 1024**2
-EXCEL_MAX_ROWS = 1_048_576
-
-_GB_FAMILY = {"gb2312", "gbk", "gb18030"}
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
-# openpyxl reports a malformed workbook with any of these; defusedxml's refusals
-# are ValueErrors too. Some parts (workbook.xml) openpyxl parses with lxml when it
-# is installed, which refuses entity expansion with an XMLSyntaxError.
-_BROKEN_XLSX = (
-    InvalidFileException,
-    zipfile.BadZipFile,
-    ParseError,
-    XMLSyntaxError,
-    KeyError,
-    IndexError,
-    ValueError,
-    TypeError,
-)
-
-
-class TabularError(Exception):
-    """The file as a whole cannot be imported; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem with one row (and maybe one column) of an imported file."""
-
-    row: int
-    column: str | None
-    message: str
-
-
-class ImportErrors:
-    """The row errors of one import, in the order they were added.
-
-    Keeps the first `limit` errors and counts all of them, so that a file with a
-    million bad rows reports how many there were without holding every message.
-    """
-
-    def __init__(self, limit: int = 1_000) -> None:
-        self.limit = limit
-        self.total = 0
-        self.errors: list[RowError] = []
-
-    def add(self, row: int, column: str | None, message: str) -> None:
-        self.total += 1
-        if len(self.errors) < self.limit:
-            self.errors.append(RowError(row, column, message))
-
-    def __bool__(self) -> bool:
-        return self.total > 0
 
 
 @dataclass(frozen=True)
@@ -147,86 +99,9 @@ def open_table(
     if kind == ".csv":
         codec, cells = _read_csv(file, encoding)
     else:
-        codec, cells = None, _read_xlsx(file)
+        codec, cells = None, read_xlsx(file)
     table = _table(cells, required=list(required), allowed=allowed, errors=errors)
     return Table(columns=table.columns, rows=table.rows, encoding=codec)
-
-
-def decide_encoding(sample: bytes, named: str | None = None) -> str:
-    """Name the Python codec a CSV file is read in, from its first bytes.
-
-    Decided, never guessed: a UTF-8 byte order mark gives "utf-8-sig" (which drops
-    the mark) and text that is valid UTF-8 gives "utf-8"; any other file is read
-    in the encoding the user `named`, or else in the installation's
-    `IMPORT_LEGACY_ENCODING` (GB18030 by default, as Excel saves CSV in China).
-    Charset detection ranks a five-row Chinese file as a Cyrillic code page, so it
-    only ever suggests an encoding in an error message (`suggest_encoding`). The
-    sample may stop in the middle of a character. GB2312 and GBK are read as their
-    superset GB18030.
-    """
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    # Text in a CSV never holds NUL bytes; binary files and UTF-16 do.
-    if b"\x00" in sample:
-        raise TabularError(_unknown_encoding())
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample)
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    return codec_named(named or settings.IMPORT_LEGACY_ENCODING)
-
-
-def codec_named(name: str) -> str:
-    """The Python codec of an encoding a user or the settings name, checked.
-
-    Raises `TabularError` for a name Python does not know and for encodings that
-    spell a CSV's commas, quotes and line breaks other than ASCII does (UTF-16,
-    EBCDIC), which would misread every row.
-    """
-    try:
-        codec = codecs.lookup(name).name
-    except LookupError:
-        raise TabularError(
-            _("“%(name)s” is not an encoding we know.") % {"name": name}
-        ) from None
-    if codec in _GB_FAMILY:
-        return "gb18030"
-    if '\r\n,"'.encode(codec, errors="replace") != b'\r\n,"':
-        raise TabularError(
-            _("A CSV file cannot be read as %(encoding)s.")
-            % {"encoding": encoding_label(codec)}
-        )
-    return codec
-
-
-def _unknown_encoding() -> str:
-    return _(
-        "The file is not text in an encoding we recognise. "
-        "Save it as “CSV UTF-8” and upload it again."
-    )
-
-
-def encoding_label(codec: str) -> str:
-    """How people name a codec: "UTF-8", "GB18030", "CP1252"."""
-    return "UTF-8" if codec.startswith("utf-8") else codec.upper().replace("_", "-")
-
-
-def suggest_encoding(sample: bytes) -> str | None:
-    """The legacy encoding charset detection ranks first for a sample, or None.
-
-    Only ever named in a message for the user to choose: detection guesses short
-    files wrong too often to decide.
-    """
-    for match in charset_normalizer.from_bytes(sample):
-        try:
-            codec = codec_named(match.encoding)
-        except TabularError:
-            continue
-        if codec != "ascii" and not codec.startswith("utf"):
-            return codec
-    return None
 
 
 def _table(
@@ -380,117 +255,3 @@ def _undecodable(row: int, encoding: str, sample: bytes) -> TabularError:
             "Choose the file's encoding and import it again, or save it as “CSV UTF-8”."
         )
     return TabularError(f"{message} {advice}")
-
-
-def _read_xlsx(file: BinaryIO | File) -> Iterator[tuple[int, list[str]]]:
-    if not DEFUSEDXML:
-        # Without defusedxml, openpyxl parses with the standard library, which
-        # expands entity declarations in a hostile file.
-        raise ImproperlyConfigured(
-            "openpyxl must parse with defusedxml: install it and leave "
-            "OPENPYXL_DEFUSEDXML unset."
-        )
-    _check_archive(file)
-    file.seek(0)
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True, keep_links=False)
-    except _BROKEN_XLSX as exc:
-        raise _xlsx_error(exc) from None
-    return _xlsx_cells(workbook)
-
-
-def _check_archive(file: BinaryIO | File) -> None:
-    """Refuse a workbook whose ZIP would unpack to too much, before unpacking it.
-
-    Python's zipfile never inflates an entry beyond the size its directory
-    declares, so checking the declared sizes is enough.
-    """
-    try:
-        with zipfile.ZipFile(file) as archive:
-            entries = archive.infolist()
-    except zipfile.BadZipFile:
-        raise TabularError(_not_a_workbook()) from None
-    if len(entries) > XLSX_MAX_ENTRIES:
-        raise TabularError(_("The Excel file has too many parts to be opened safely."))
-    if sum(entry.file_size for entry in entries) > XLSX_MAX_UNPACKED_BYTES:
-        raise TabularError(
-            _("The Excel file unpacks to more than %(limit)s, which is too large.")
-            % {"limit": filesizeformat(XLSX_MAX_UNPACKED_BYTES)}
-        )
-    for entry in entries:
-        if (
-            entry.file_size > XLSX_RATIO_FROM
-            and entry.file_size > XLSX_MAX_RATIO * entry.compress_size
-        ):
-            raise TabularError(
-                _(
-                    "The Excel file is compressed far more tightly than a real "
-                    "spreadsheet, so it was refused."
-                )
-            )
-
-
-def _xlsx_cells(workbook: Workbook) -> Iterator[tuple[int, list[str]]]:
-    try:
-        sheet = workbook.worksheets[0]
-        # Read-only mode trusts the size a sheet declares, and some programs
-        # declare it wrong; without it rows are read as they come.
-        sheet.reset_dimensions()
-        # Stopping at Excel's last row keeps a hostile row number such as
-        # r="2000000000" from producing two billion blank rows.
-        rows = sheet.iter_rows(max_row=EXCEL_MAX_ROWS, values_only=True)
-        for number, values in enumerate(rows, start=1):
-            yield number, [_cell_text(value) for value in values]
-    except _BROKEN_XLSX as exc:
-        raise _xlsx_error(exc) from None
-    finally:
-        workbook.close()
-
-
-def _xlsx_error(exc: BaseException | None) -> TabularError:
-    # openpyxl re-raises a parsing failure as a ValueError caused by the original.
-    while exc is not None and not _declares_entities(exc):
-        exc = exc.__cause__
-    if exc is not None:
-        return TabularError(
-            _(
-                "The Excel file declares XML entities or external references, "
-                "which are not allowed."
-            )
-        )
-    return TabularError(_not_a_workbook())
-
-
-def _declares_entities(exc: BaseException) -> bool:
-    if isinstance(exc, XMLSyntaxError):
-        return "entit" in str(exc).lower()
-    return isinstance(exc, DefusedXmlException)
-
-
-def _not_a_workbook() -> str:
-    return _("The file is not a valid Excel workbook (.xlsx).")
-
-
-def _cell_text(value: object) -> str:
-    """Give an Excel cell value as the text importers validate.
-
-    Whole numbers lose their ".0"; other floats give the shortest decimal that
-    reads back as the same float (what Excel stored, so 12.35 stays "12.35"),
-    never in exponent notation. Dates give "YYYY-MM-DD", date-times
-    "YYYY-MM-DD HH:MM:SS", booleans "TRUE" or "FALSE" as Excel shows them.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return str(value).strip()

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from partner_portal.tabular import reading as tabular
+from partner_portal.tabular import xlsx
 from partner_portal.tabular.reading import (
     ImportErrors,
     RowError,
@@ -552,7 +553,7 @@ def test_a_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path):
         zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as bomb,
         bomb.open("xl/worksheets/sheet2.xml", "w", force_zip64=True) as part,
     ):
-        for _ in range(tabular.XLSX_MAX_UNPACKED_BYTES // 2**20 + 1):
+        for _ in range(xlsx.XLSX_MAX_UNPACKED_BYTES // 2**20 + 1):
             part.write(b" " * 2**20)
 
     assert refusal(path) == (
@@ -574,7 +575,7 @@ def test_a_workbook_with_too_many_parts_is_refused(tmp_path):
     path = write_xlsx(tmp_path / "p.xlsx", [["external_id", "name"]])
     replace_parts(
         path,
-        {f"xl/media/image{n}.png": b"" for n in range(tabular.XLSX_MAX_ENTRIES)},
+        {f"xl/media/image{n}.png": b"" for n in range(xlsx.XLSX_MAX_ENTRIES)},
     )
 
     assert refusal(path) == "The Excel file has too many parts to be opened safely."
@@ -582,7 +583,7 @@ def test_a_workbook_with_too_many_parts_is_refused(tmp_path):
 
 def test_xlsx_is_refused_when_openpyxl_would_not_use_defusedxml(tmp_path, monkeypatch):
     path = write_xlsx(tmp_path / "p.xlsx", [["external_id", "name"]])
-    monkeypatch.setattr(tabular, "DEFUSEDXML", False)
+    monkeypatch.setattr(xlsx, "DEFUSEDXML", False)
 
     with pytest.raises(ImproperlyConfigured):
         read(path)
