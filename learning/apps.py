@@ -10,7 +10,7 @@ class LearningConfig(AppConfig):
     def ready(self):
         from wagtail.permissions import register_permission_policy
 
-        from partner_portal.partners.home import HomeCard, register_home_card
+        from partner_portal.home_cards import HomeCard, register_home_card
         from partner_portal.partners.measures import (
             CERTIFIED_USERS,
             Measure,

@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 
 from django_tasks import task
 
-from partner_portal.partners.scheduling import book_daily
+from partner_portal.scheduling import book_daily
 
 from .reminders import send_expiry_reminders
 from .services import award_expiries_record

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 
-from partner_portal.partners.admin_menu import PermissionMenuItem
+from partner_portal.admin_menu import PermissionMenuItem
 
 from .views_admin import SearchTermsReportView
 

@@ -8,7 +8,7 @@ class IncentivesConfig(AppConfig):
     verbose_name = _("Incentives")
 
     def ready(self):
-        from partner_portal.partners.home import HomeCard, register_home_card
+        from partner_portal.home_cards import HomeCard, register_home_card
         from partner_portal.partners.measures import (
             TRAILING_REVENUE,
             Measure,

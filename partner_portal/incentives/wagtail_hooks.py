@@ -10,7 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 import django_filters
 
-from partner_portal.partners.admin_menu import PermissionMenuItem
+from partner_portal.admin_menu import PermissionMenuItem
 from partner_portal.partners.models import Partner
 from partner_portal.partners.ownership.admin import (
     PartnerScopedViewSet,

@@ -9,7 +9,7 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         from . import models, signal_handlers, tasks
-        from .home import HomeCard, register_home_card
+        from partner_portal.home_cards import HomeCard, register_home_card
         from .ownership import partner_owned
         from .selectors import membership_for, onboarding_card, tier_progress_card
 

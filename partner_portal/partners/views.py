@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from .access import audience_for
 from .forms import ApplicationForm
-from .home import render_home_cards
+from partner_portal.home_cards import render_home_cards
 from .recruitment import (
     application_submit,
     client_key_for,

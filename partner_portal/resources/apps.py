@@ -9,7 +9,7 @@ class ResourcesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from partner_portal.partners.home import HomeCard, register_home_card
+        from partner_portal.home_cards import HomeCard, register_home_card
         from partner_portal.partners.ownership import partner_owned
 
         from . import search_kinds, signal_handlers

@@ -228,7 +228,7 @@ def test_reminders_are_booked_every_morning_on_the_database_queue(db):
     from django_tasks_db.models import DBTaskResult
 
     from learning.tasks import REMINDER_TIME, send_expiry_reminders_task
-    from partner_portal.partners.scheduling import book_daily
+    from partner_portal.scheduling import book_daily
 
     with override_settings(
         TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
