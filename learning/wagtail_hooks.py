@@ -9,8 +9,8 @@ from wagtail.admin.ui.menus import MenuItem as AdminMenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from partner_portal.partners.access import audience_for
 from partner_portal.admin_menu import PermissionMenuItem
+from partner_portal.partners.access import audience_for
 from partner_portal.partners.ownership.admin import (
     PartnerScopedViewSet,
     ScopedIndexView,

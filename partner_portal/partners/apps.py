@@ -8,8 +8,9 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import models, signal_handlers, tasks
         from partner_portal.home_cards import HomeCard, register_home_card
+
+        from . import models, signal_handlers, tasks
         from .ownership import partner_owned
         from .selectors import membership_for, onboarding_card, tier_progress_card
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from partner_portal.scheduling import book_daily
+
 from .tier_evaluation import tier_evaluate_all
 
 # The nightly tier evaluation runs at this local time.

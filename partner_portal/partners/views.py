@@ -6,9 +6,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from partner_portal.home_cards import render_home_cards
+
 from .access import audience_for
 from .forms import ApplicationForm
-from partner_portal.home_cards import render_home_cards
 from .recruitment import (
     application_submit,
     client_key_for,
