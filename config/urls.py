@@ -19,7 +19,7 @@ from partner_portal.partners.views_company import (
     onboarding_agreement,
 )
 from partner_portal.resources.sitemaps import sitemap as resources_sitemap
-from search.views import search_click, search_page, search_suggest
+from search.views.portal import search_click, search_page, search_suggest
 
 from .health import healthz
 

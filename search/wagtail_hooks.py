@@ -5,7 +5,7 @@ from wagtail import hooks
 
 from partner_portal.admin_menu import PermissionMenuItem
 
-from .views_admin import SearchTermsReportView
+from .views.admin import SearchTermsReportView
 
 
 @hooks.register("register_admin_urls")

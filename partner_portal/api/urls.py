@@ -9,8 +9,12 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from .views import CertificationAwardViewSet, PartnerViewSet, SalesRecordViewSet
-from .views_search import SearchView
+from .views.records import (
+    CertificationAwardViewSet,
+    PartnerViewSet,
+    SalesRecordViewSet,
+)
+from .views.search import SearchView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -5,9 +5,9 @@ from django.views.decorators.http import require_GET
 
 from partner_portal.partners.access import audience_for
 
-from .models import SearchSource
-from .query import FILTERABLE, search, suggest
-from .services import click_token, search_click_record, search_query_record
+from ..models import SearchSource
+from ..query import FILTERABLE, search, suggest
+from ..services import click_token, search_click_record, search_query_record
 
 
 def _page(request):

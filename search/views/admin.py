@@ -13,7 +13,7 @@ import django_filters
 
 from partner_portal.tabular.export import SafeExportMixin
 
-from .models import SearchClick, SearchQuery, SearchSource
+from ..models import SearchClick, SearchQuery, SearchSource
 
 
 class SearchTermsFilterSet(WagtailFilterSet):

@@ -18,7 +18,7 @@ from search.query import FILTERABLE, MAX_PER_PAGE, search
 from search.registry import kinds
 from search.services import search_query_record
 
-from .conventions import ApiViewMixin
+from ..conventions import ApiViewMixin
 
 # Facets under the name of the filter that narrows to one of their values.
 FACET_PARAMS = {facet: param for param, facet in FILTERABLE.items()}

@@ -22,7 +22,7 @@ from partner_portal.partners.permissions import (
 )
 from partner_portal.partners.services import partner_update
 
-from .conventions import (
+from ..conventions import (
     ApiViewMixin,
     ETagRetrieveMixin,
     FilterBackend,
@@ -30,13 +30,13 @@ from .conventions import (
     PartnerOwnedApiMixin,
     StableCursorPagination,
 )
-from .filters import (
+from ..filters import (
     CertificationAwardFilterSet,
     PartnerFilterSet,
     SalesRecordFilterSet,
 )
-from .selectors import partners_for, tier_history_for
-from .serializers import (
+from ..selectors import partners_for, tier_history_for
+from ..serializers import (
     PARTNER_VALUES,
     CertificationAwardSerializer,
     PartnerProfileInputSerializer,

@@ -1,0 +1,2 @@
+"""The API's endpoints: `records` (partners, sales lines, certification awards) and
+`search`."""
