@@ -1,5 +1,6 @@
 """Settings shared by every environment; what differs comes from the environment."""
 
+import datetime
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "knox",
+    "axes",
 ]
 LOCAL_APPS = [
     "partner_portal.partners",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it turns a sign-in refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,6 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     # ModelBackend, with one query for a user's permissions instead of two.
     "partner_portal.partners.backends.OneQueryModelBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -123,6 +129,31 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=7 * 24 * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal-home"
 LOGOUT_REDIRECT_URL = "portal-home"
+
+# Sign-in lockout (django-axes; partner_portal/partners/lockout.py). After
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is
+# refused, with the lockout page (status 429), until AXES_COOLOFF_TIME minutes pass
+# without an attempt (0: until staff unlock it under Settings → Sign-in lockouts).
+# Attempts are counted in the database, which every web worker shares.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+_AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_TIME", default=15)
+AXES_COOLOFF_TIME = (
+    datetime.timedelta(minutes=_AXES_COOLOFF_MINUTES) if _AXES_COOLOFF_MINUTES else None
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Proxies in front of the application that append to X-Forwarded-For (0: the header
+# is ignored, since any client can write it). django-ipware counts only proxies that
+# list themselves in the header and answers no address when a request has fewer
+# entries, which would count every such attempt against no one; client_address
+# takes the address the outermost configured proxy saw instead.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "partner_portal.partners.lockout.client_address"
+# No log of successful sign-ins: nobody reads it, and it would keep every user's
+# addresses for ever.
+AXES_DISABLE_ACCESS_LOG = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -210,6 +241,9 @@ REST_FRAMEWORK = {
         "token": env("API_THROTTLE_TOKEN", default="600/min"),
         "address": env("API_THROTTLE_ADDRESS", default="1200/min"),
     },
+    # The caller's address as the sign-in lockout reads it: unset, DRF would take
+    # X-Forwarded-For as written, and a token guesser could change it every request.
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -1,16 +1,19 @@
-"""Admin views beyond the generic model views: reviewing partner applications."""
+"""Admin views beyond the generic model views: application review, sign-in lockouts."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_ipv46_address
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .forms import ApplicationDecisionForm
+from .lockout import LOCKOUT_PERMISSION, current_lockouts, lockout_release
 from .models import Application
 from .recruitment import application_approve, application_reject
 
@@ -76,3 +79,47 @@ class ApplicationReviewView(WagtailAdminTemplateMixin, FormView):
                 form.add_error(None, message)
             return self.form_invalid(form)
         return redirect("application:index")
+
+
+class LockoutIndexView(WagtailAdminTemplateMixin, TemplateView):
+    """The sign-in lockouts in force, each with a button that lifts it."""
+
+    template_name = "partners/admin/lockouts.html"
+    header_icon = "lock"
+    page_title = gettext_lazy("Sign-in lockouts")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(LOCKOUT_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(lockouts=current_lockouts(), **kwargs)
+
+    def post(self, request):
+        # An empty field stands for a value django-axes could not tell (None).
+        username = request.POST.get("username") or None
+        ip_address = request.POST.get("ip_address") or None
+        if ip_address is not None:
+            try:
+                validate_ipv46_address(ip_address)
+            except ValidationError:
+                return HttpResponseBadRequest()
+        released = lockout_release(
+            username=username, ip_address=ip_address, by=request.user
+        )
+        names = {"username": username or "—", "address": ip_address or "—"}
+        if released:
+            messages.success(
+                request,
+                _("%(username)s can sign in from %(address)s again.") % names,
+            )
+        else:
+            messages.info(
+                request,
+                _("%(username)s was no longer locked out at %(address)s.") % names,
+            )
+        return redirect("partners_lockouts")

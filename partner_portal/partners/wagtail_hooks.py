@@ -1,19 +1,20 @@
-from django.http import Http404
+from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic import models as generic
-from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.contrib.settings.registry import register_setting
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
+from partner_portal.admin_menu import PermissionMenuItem
+
 from .forms import PartnerAdminForm
+from .lockout import LOCKOUT_PERMISSION
 from .models import (
     Agreement,
     Application,
@@ -26,58 +27,23 @@ from .models import (
     Tier,
     TierProgramSettings,
 )
-from .permissions import partner_permission_policy, partners_visible_to
-from .views_admin import ApplicationReviewView
+from .ownership.admin import PartnerScopedViewSet, ScopedIndexView
+from .permissions import partner_permission_policy
+from .views_admin import ApplicationReviewView, LockoutIndexView
 
 register_permission_policy(Partner, partner_permission_policy)
 register_setting(TierProgramSettings, icon="pick")
 
 
-class PartnerScopedObjectMixin:
-    """A partner outside the user's scope answers 404, as if it did not exist."""
-
-    def get_object(self, *args, **kwargs):
-        partner = super().get_object(*args, **kwargs)
-        if not partners_visible_to(self.request.user).filter(pk=partner.pk).exists():
-            raise Http404
-        return partner
+class PartnerIndexView(ScopedIndexView):
+    list_select_related = ("tier",)
 
 
-class PartnerIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return partners_visible_to(self.request.user).select_related("tier")
-
-
-class PartnerEditView(PartnerScopedObjectMixin, generic.EditView):
-    pass
-
-
-class PartnerInspectView(PartnerScopedObjectMixin, generic.InspectView):
-    pass
-
-
-class PartnerDeleteView(PartnerScopedObjectMixin, generic.DeleteView):
-    pass
-
-
-class PartnerHistoryView(PartnerScopedObjectMixin, HistoryView):
-    pass
-
-
-class PartnerUsageView(PartnerScopedObjectMixin, UsageView):
-    pass
-
-
-class PartnerViewSet(ModelViewSet):
+class PartnerViewSet(PartnerScopedViewSet):
     model = Partner
     icon = "group"
     menu_label = _("Partners")
     index_view_class = PartnerIndexView
-    edit_view_class = PartnerEditView
-    inspect_view_class = PartnerInspectView
-    delete_view_class = PartnerDeleteView
-    history_view_class = PartnerHistoryView
-    usage_view_class = PartnerUsageView
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = ["name", "external_id", "tier", "stage", "region", "country"]
@@ -270,6 +236,32 @@ def register_import_viewsets():
     from .imports.views import import_viewsets
 
     return import_viewsets()
+
+
+@hooks.register("register_admin_urls")
+def register_lockout_admin_urls():
+    return [
+        path("lockouts/", LockoutIndexView.as_view(), name="partners_lockouts"),
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_lockout_menu_item():
+    return PermissionMenuItem(
+        _("Sign-in lockouts"),
+        reverse("partners_lockouts"),
+        icon_name="lock",
+        permission=LOCKOUT_PERMISSION,
+    )
+
+
+@hooks.register("register_permissions")
+def register_lockout_permission():
+    """Lets administrators give unlocking to a group in Settings → Groups."""
+    app_label, codename = LOCKOUT_PERMISSION.split(".")
+    return Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    )
 
 
 @hooks.register("register_log_actions")

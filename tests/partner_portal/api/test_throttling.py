@@ -2,6 +2,7 @@ from django.test import override_settings
 
 import pytest
 from rest_framework.settings import api_settings
+from rest_framework.test import APIClient
 
 from .conftest import token_client
 
@@ -68,3 +69,21 @@ def test_429_message_speaks_the_callers_language(world):
             "code": "throttled",
             "message": f"请求过多。请在 {seconds} 秒后重试。",
         }
+
+
+def test_guessing_tokens_is_throttled_by_address(world):
+    """Wrong tokens answer 401 until the caller's address has used its allowance."""
+    with rates("100/min", "3/min"):
+        guesser = APIClient()
+        guesser.credentials(HTTP_AUTHORIZATION=f"Token {'0' * 64}")
+        statuses = [guesser.get("/api/v1/partners/").status_code for _ in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        response = guesser.get("/api/v1/partners/")
+        assert response.json()["code"] == "throttled"
+        assert "Retry-After" in response
+        # A forged X-Forwarded-For is no way out (no proxy is configured)...
+        forged = guesser.get("/api/v1/partners/", HTTP_X_FORWARDED_FOR="203.0.113.9")
+        assert forged.status_code == 429
+        # ...while the same guesses from another address are still only refused.
+        elsewhere = guesser.get("/api/v1/partners/", REMOTE_ADDR="10.0.0.9")
+        assert elsewhere.status_code == 401
