@@ -6,17 +6,17 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from learning.views import verify as learning_verify
-from partner_portal.partners.views import (
-    InvitationAcceptView,
-    application_apply,
-    application_thanks,
-    portal_home,
-)
-from partner_portal.partners.views_company import (
+from partner_portal.partners.views.company import (
     company_profile,
     company_user_update,
     company_users,
     onboarding_agreement,
+)
+from partner_portal.partners.views.portal import (
+    InvitationAcceptView,
+    application_apply,
+    application_thanks,
+    portal_home,
 )
 from partner_portal.resources.sitemaps import sitemap as resources_sitemap
 from search.views.portal import search_click, search_page, search_suggest

@@ -4,7 +4,7 @@ django-axes counts wrong passwords per username and client address in the databa
 (settings `AXES_*`), so every web worker sees the same counts, and refuses that
 pair once `AXES_FAILURE_LIMIT` is reached, until `AXES_COOLOFF_TIME` has passed
 since the last attempt. Staff see and lift lockouts under Settings → Sign-in
-lockouts (`views_admin.LockoutIndexView`) with `LOCKOUT_PERMISSION`.
+lockouts (`views.admin.LockoutIndexView`) with `LOCKOUT_PERMISSION`.
 """
 
 import datetime

@@ -29,7 +29,7 @@ from .models import (
 )
 from .ownership.admin import PartnerScopedViewSet, ScopedIndexView
 from .permissions import partner_permission_policy
-from .views_admin import ApplicationReviewView, LockoutIndexView
+from .views.admin import ApplicationReviewView, LockoutIndexView
 
 register_permission_policy(Partner, partner_permission_policy)
 register_setting(TierProgramSettings, icon="pick")

@@ -10,16 +10,16 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .company import (
+from ..company import (
     PROFILE_FORM_FIELDS,
     partner_profile_update,
     partner_user_change_role,
     partner_user_invite,
     partner_user_set_active,
 )
-from .models import OnboardingStep, Partner, PartnerMembership, Role
-from .onboarding import agreement_accept
-from .selectors import membership_for
+from ..models import OnboardingStep, Partner, PartnerMembership, Role
+from ..onboarding import agreement_accept
+from ..selectors import membership_for
 
 
 def _membership(request, *, admin=False):

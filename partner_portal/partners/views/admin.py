@@ -12,10 +12,10 @@ from django.views.generic import FormView, TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .forms import ApplicationDecisionForm
-from .lockout import LOCKOUT_PERMISSION, current_lockouts, lockout_release
-from .models import Application
-from .recruitment import application_approve, application_reject
+from ..forms import ApplicationDecisionForm
+from ..lockout import LOCKOUT_PERMISSION, current_lockouts, lockout_release
+from ..models import Application
+from ..recruitment import application_approve, application_reject
 
 
 class ApplicationReviewView(WagtailAdminTemplateMixin, FormView):

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from partner_portal.home_cards import render_home_cards
 
-from .access import audience_for
-from .forms import ApplicationForm
-from .recruitment import (
+from ..access import audience_for
+from ..forms import ApplicationForm
+from ..recruitment import (
     application_submit,
     client_key_for,
     current_program_terms,
