@@ -130,24 +130,32 @@ class ImportReportingCommand(BaseCommand):
 
 
 class ImportCommand(ImportReportingCommand):
-    """A command for one `ImportKind`: `import_partners`, `import_partner_users`."""
+    """A command for one `ImportKind`: `import_partners`, `import_assets`.
+
+    A subclass adds its own arguments in `add_arguments` and turns them into the
+    run's options (`file_import`'s `options`) in `import_options`.
+    """
 
     kind: ImportKind | None = None
+    file_help = "a .csv or .xlsx file"
+    user_help = (
+        "the username recorded in the partners' history as making the changes; "
+        "the user needs the permissions the admin import needs"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="a .csv or .xlsx file")
+        parser.add_argument("file", help=self.file_help)
         self.add_dry_run_argument(parser)
         self.add_encoding_argument(parser)
-        parser.add_argument(
-            "--user",
-            help=(
-                "the username recorded in the partners' history as making the "
-                "changes; the user needs the permissions the admin import needs"
-            ),
-        )
+        parser.add_argument("--user", help=self.user_help)
+
+    def import_options(self, options) -> dict:
+        """What this run needs besides the file, from the command's own arguments."""
+        return {}
 
     def handle(self, *args, file, dry_run=False, user=None, encoding=None, **options):
         by = self.user_named(user)
+        run_options = self.import_options(options)
         path = Path(file)
         try:
             report = self.read(
@@ -160,6 +168,7 @@ class ImportCommand(ImportReportingCommand):
                     dry_run=dry_run,
                     progress=progress_bar,
                     encoding=encoding,
+                    options=run_options,
                 ),
             )
         except PermissionDenied:
@@ -174,6 +183,7 @@ class ImportCommand(ImportReportingCommand):
             report,
             path=path,
             dry_run=dry_run,
+            archive=self.kind.is_archive,
             summary=_("%(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
             % {
                 "created": report.created,

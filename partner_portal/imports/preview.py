@@ -8,11 +8,19 @@ from partner_portal.tabular.encodings import encoding_label
 PREVIEW_ROWS = 1_000
 
 
-def encoding_note(codec: str | None) -> str:
-    """The sentence a preview shows about the encoding a CSV file was read in."""
+def encoding_note(codec: str | None, *, archive: bool = False) -> str:
+    """The sentence a preview shows about the encoding a CSV file (an archive's
+    manifest, when `archive`) was read in."""
     if not codec:
         return ""
-    return _(
-        "The file was read as %(encoding)s text. If any name below looks garbled, "
-        "upload the file again and choose its encoding."
-    ) % {"encoding": encoding_label(codec)}
+    if archive:
+        message = _(
+            "The manifest was read as %(encoding)s text. If any name below looks "
+            "garbled, upload the archive again and choose its encoding."
+        )
+    else:
+        message = _(
+            "The file was read as %(encoding)s text. If any name below looks "
+            "garbled, upload the file again and choose its encoding."
+        )
+    return message % {"encoding": encoding_label(codec)}

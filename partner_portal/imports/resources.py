@@ -3,10 +3,12 @@
 `RowImportResource` checks required values and repeated keys, keeps each dataset
 row's number in the file (as Excel shows it), collects every error of a row with its
 column, and remembers which columns an update changes. The widgets read the values
-files hold: codes from a fixed list, ISO dates, email addresses, domains, and
-related objects named by one text column. An app's resource declares its columns
-and saves each row through its own services (import-export's bulk mode and `save()`
-would skip the histories and the outbox; see ARCHITECTURE.md, "Known traps").
+files hold: codes from a fixed list, ISO dates, dates with an optional time, text
+up to a length, lists separated by semicolons, true or false, email addresses,
+domains, and related objects named by one text column. An app's resource declares
+its columns and saves each row through its own services (import-export's bulk mode
+and `save()` would skip the histories and the outbox; see ARCHITECTURE.md, "Known
+traps").
 """
 
 import datetime
@@ -14,6 +16,8 @@ import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import DomainNameValidator, validate_email
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from import_export import resources, widgets
@@ -28,10 +32,12 @@ def codes_listed(values):
 class CodeWidget(widgets.CharWidget):
     """A value from a fixed list of codes, compared without regard to case."""
 
-    def __init__(self, codes, message):
+    def __init__(self, codes, message, *, empty=""):
         super().__init__()
         self.codes = list(codes)
         self.message = message
+        # What an empty cell stands for: no code, or the field's default.
+        self.empty = empty
 
     def clean(self, value, row=None, **kwargs):
         code = (value or "").strip().lower()
@@ -39,7 +45,7 @@ class CodeWidget(widgets.CharWidget):
             raise ValueError(
                 self.message() % {"value": value, "codes": codes_listed(self.codes)}
             )
-        return code
+        return code or self.empty
 
 
 class IsoDateWidget(widgets.DateWidget):
@@ -57,6 +63,59 @@ class IsoDateWidget(widgets.DateWidget):
             raise ValueError(
                 _("Enter the date as YYYY-MM-DD, such as 2024-03-01.")
             ) from None
+
+
+class DateTimeWidget(widgets.Widget):
+    """A date, or a date and time, in the installation's time zone; empty: none."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            when = parse_datetime(value.replace("T", " "))
+            if when is None:
+                day = parse_date(value)
+                if day is None:
+                    raise ValueError(value)
+                when = datetime.datetime.combine(day, datetime.time(0))
+        except ValueError:
+            raise ValueError(
+                _("Write the date as YYYY-MM-DD or YYYY-MM-DD HH:MM.")
+            ) from None
+        return timezone.make_aware(when) if timezone.is_naive(when) else when
+
+
+class LimitedTextWidget(widgets.CharWidget):
+    """Text of at most `max_length` characters; `message()` says so."""
+
+    def __init__(self, max_length, message):
+        super().__init__()
+        self.max_length = max_length
+        self.message = message
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip()
+        if len(value) > self.max_length:
+            raise ValueError(self.message())
+        return value
+
+
+class ListWidget(widgets.Widget):
+    """Values separated by semicolons, as one cell holds several."""
+
+    def clean(self, value, row=None, **kwargs):
+        return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
+class TrueFalseWidget(widgets.Widget):
+    """true or false, in any case; empty: false."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = (value or "").strip().lower()
+        if text not in ("", "true", "false"):
+            raise ValueError(_("Write true or false."))
+        return text == "true"
 
 
 class DomainWidget(widgets.CharWidget):
@@ -118,18 +177,31 @@ class RowImportResource(resources.ModelResource):
     `file_rows[i]` is the file's row number (as Excel shows it) of the dataset's
     row i + 1; import-export numbers dataset rows from 1. `on_row` is called once
     for each row, for progress bars. `by` is the importing user (None from a
-    command) and `reason` the sentence recorded in histories.
+    command) and `reason` the sentence recorded in histories. `context` is what the
+    kind's upload holds besides the table (an archive's files, see `archives`) and
+    `options` what the caller asked of this run (`file_import`'s options).
     """
 
     key_column = ""
     required_values: tuple[str, ...] = ()
 
-    def __init__(self, *, by=None, reason="", file_rows=(), on_row=None):
+    def __init__(
+        self,
+        *,
+        by=None,
+        reason="",
+        file_rows=(),
+        on_row=None,
+        context=None,
+        options=None,
+    ):
         super().__init__()
         self.by = by
         self.reason = reason
         self.file_rows = list(file_rows)
         self.on_row = on_row
+        self.context = context
+        self.options = dict(options or {})
         self.first_row_of_key = {}
         self.changed_columns = {}
         # Rows the caller acts on once the file is in (the users to invite).

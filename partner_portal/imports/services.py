@@ -8,9 +8,14 @@ permissions it needs. The file is read with `tabular.reading.open_table()`
 row in a dry run that writes nothing. Only a file without a single error is then
 imported: every row in one transaction, checked again inside it, so that a change
 someone made in between is caught as well. Any error rolls the whole file back.
+
+A kind's `Upload` may be an archive whose manifest is the table (see `archives`):
+the archive stays open while both runs check and save the rows, and the resource
+receives it as `context` to read the files its rows name.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, BinaryIO
@@ -56,6 +61,59 @@ def _no_notes() -> dict[str, str]:
     return {}
 
 
+# What the admin accepts unless a kind's `Upload` says otherwise.
+UPLOAD_MAX_BYTES = 20 * 1024**2
+TABLE_HELP = gettext_lazy(
+    "A .csv file (UTF-8, with or without BOM, or GB18030/GBK as Excel saves "
+    "it in China) or an .xlsx workbook; the first row names the columns."
+)
+TABLE_REFUSAL = gettext_lazy("Only .csv and .xlsx files can be imported.")
+
+
+@dataclass(frozen=True)
+class UploadTable:
+    """The table inside an upload, and what the resource receives with it.
+
+    `context` reaches every resource of the run (an archive's open ZIP and its
+    checked entries); `max_bytes` is the largest table accepted there (None: the
+    caller's limit).
+    """
+
+    file: BinaryIO | File
+    filename: str
+    context: Any = None
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What a kind accepts as an upload, and where its table is in it.
+
+    The admin's form refuses another suffix or a larger file before anything is
+    stored, with `refusal`, and shows `help_text` under the file field. An upload
+    is the table itself unless `open_archive(file, filename)` is given: a context
+    manager that checks the upload and yields the `UploadTable` inside it, kept
+    open until every row is checked and saved (`archives.ZipManifest`).
+    """
+
+    suffixes: tuple[str, ...] = (".csv", ".xlsx")
+    max_bytes: int = UPLOAD_MAX_BYTES
+    help_text: Any = TABLE_HELP
+    refusal: Any = TABLE_REFUSAL
+    open_archive: Callable[[Any, str], AbstractContextManager[UploadTable]] | None = (
+        None
+    )
+
+    @property
+    def is_archive(self) -> bool:
+        return self.open_archive is not None
+
+    def table_in(self, file, filename) -> AbstractContextManager[UploadTable]:
+        if self.open_archive is None:
+            return nullcontext(UploadTable(file=file, filename=filename))
+        return self.open_archive(file, filename)
+
+
 @dataclass(frozen=True)
 class ImportKind:
     """What is imported: its resource, its columns, who may import it, and how its
@@ -78,10 +136,15 @@ class ImportKind:
     label_label: Any = ""
     # What each column holds, for the upload page: a callable, as it may query.
     column_notes: Callable[[], dict[str, str]] = _no_notes
+    upload: Upload = Upload()
 
     @property
     def columns(self):
         return (*self.required, *self.optional)
+
+    @property
+    def is_archive(self) -> bool:
+        return self.upload.is_archive
 
     def user_may_import(self, user) -> bool:
         # has_perms() without an object asks the model backend only; guardian's
@@ -152,60 +215,54 @@ def file_import(
     progress: Progress | None = None,
     max_bytes: int | None = None,
     encoding: str | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> ImportReport:
     """Check every row of the file and, unless `dry_run` or any row is wrong,
     import them all; `by` is recorded on what the rows change (None: a command run
-    by nobody in particular). Raises `TabularError` for a file that cannot be read
-    and `PermissionDenied` when `by` may not import this kind.
+    by nobody in particular). `options` are what this run needs besides the file
+    (the page assets go under), handed to the resource as they are. Raises
+    `TabularError` for a file that cannot be read and `PermissionDenied` when `by`
+    may not import this kind.
     """
     if by is not None and not kind.user_may_import(by):
         raise PermissionDenied
-    errors = ImportErrors()
-    table = open_table(
-        file,
-        filename=filename,
-        required=kind.required,
-        allowed=kind.optional,
-        errors=errors,
-        max_bytes=max_bytes,
-        encoding=encoding,
-    )
-    dataset = tablib.Dataset(headers=table.columns)
-    file_rows = []
-    for number, values in table.rows:
-        file_rows.append(number)
-        dataset.append([values[column] for column in table.columns])
-    if not file_rows and not errors:
-        raise TabularError(_("The file has no rows below its column names."))
-    name = PurePath(filename).name
-    run = {
-        "kind": kind,
-        "dataset": dataset,
-        "file_rows": file_rows,
-        "by": by,
-        "encoding": table.encoding,
-    }
-    reason = _("Imported from %(filename)s.") % {"filename": name}
-    report = _run(
-        **run,
-        filename=name,
-        reason=reason,
-        errors=errors,
-        dry_run=True,
-        progress=progress,
-        description=_("Checking"),
-    )
-    if dry_run or report.errors:
-        return report
-    return _run(
-        **run,
-        filename=name,
-        reason=reason,
-        errors=ImportErrors(),
-        dry_run=False,
-        progress=progress,
-        description=_("Importing"),
-    )
+    with kind.upload.table_in(file, filename) as upload:
+        errors = ImportErrors()
+        table = open_table(
+            upload.file,
+            filename=upload.filename,
+            required=kind.required,
+            allowed=kind.optional,
+            errors=errors,
+            max_bytes=max_bytes if upload.max_bytes is None else upload.max_bytes,
+            encoding=encoding,
+        )
+        dataset = tablib.Dataset(headers=table.columns)
+        file_rows = []
+        for number, values in table.rows:
+            file_rows.append(number)
+            dataset.append([values[column] for column in table.columns])
+        if not file_rows and not errors:
+            raise TabularError(_("The file has no rows below its column names."))
+        name = PurePath(filename).name
+        run = {
+            "kind": kind,
+            "dataset": dataset,
+            "file_rows": file_rows,
+            "by": by,
+            "encoding": table.encoding,
+            "filename": name,
+            "reason": _("Imported from %(filename)s.") % {"filename": name},
+            "context": upload.context,
+            "options": dict(options or {}),
+            "progress": progress,
+        }
+        report = _run(**run, errors=errors, dry_run=True, description=_("Checking"))
+        if dry_run or report.errors:
+            return report
+        return _run(
+            **run, errors=ImportErrors(), dry_run=False, description=_("Importing")
+        )
 
 
 def _run(
@@ -221,6 +278,8 @@ def _run(
     progress: Progress | None,
     description: str,
     encoding: str | None,
+    context: Any,
+    options: dict[str, Any],
 ) -> ImportReport:
     bar = progress(len(dataset), description) if progress else None
     resource = kind.resource_class(
@@ -228,6 +287,8 @@ def _run(
         reason=reason,
         file_rows=file_rows,
         on_row=(lambda: bar.update(1)) if bar else None,
+        context=context,
+        options=options,
     )
     try:
         # One transaction for the whole file; import-export rolls it back when

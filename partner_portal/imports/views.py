@@ -28,30 +28,30 @@ from partner_portal.tabular.forms import EncodingField
 from partner_portal.tabular.reading import TabularError
 
 from .preview import PREVIEW_ROWS, encoding_note
-from .services import ImportKind, file_import
+from .services import ImportKind, Upload, file_import
 from .uploads import upload_discard, upload_get, upload_keep
-
-UPLOAD_MAX_BYTES = 20 * 1024**2
 
 
 class ImportFileForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy(
-            "A .csv file (UTF-8, with or without BOM, or GB18030/GBK as Excel saves "
-            "it in China) or an .xlsx workbook; the first row names the columns."
-        ),
-    )
+    """The upload of one kind: its suffixes and size limit are checked here, before
+    anything is stored (a plain .csv or .xlsx file when no kind is given)."""
+
+    file = forms.FileField(label=gettext_lazy("File"))
     encoding = EncodingField()
+
+    def __init__(self, *args, kind: ImportKind | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.upload = kind.upload if kind is not None else Upload()
+        self.fields["file"].help_text = self.upload.help_text
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() not in (".csv", ".xlsx"):
-            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
-        if upload.size > UPLOAD_MAX_BYTES:
+        if PurePath(upload.name).suffix.lower() not in self.upload.suffixes:
+            raise forms.ValidationError(self.upload.refusal)
+        if upload.size > self.upload.max_bytes:
             raise forms.ValidationError(
                 _("The file is larger than the limit of %(limit)s.")
-                % {"limit": filesizeformat(UPLOAD_MAX_BYTES)}
+                % {"limit": filesizeformat(self.upload.max_bytes)}
             )
         return upload
 
@@ -85,7 +85,9 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
             (column, column in self.kind.required, notes.get(column, ""))
             for column in self.kind.columns
         ]
-        context = self.get_context_data(form=form, columns=columns, refused=refused)
+        context = self.get_context_data(
+            form=form, columns=columns, refused=refused, kind=self.kind
+        )
         return self.render_to_response(
             context, status=status, template="imports/upload.html"
         )
@@ -106,7 +108,7 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
                 filename=held.filename,
                 by=self.request.user,
                 dry_run=dry_run,
-                max_bytes=UPLOAD_MAX_BYTES,
+                max_bytes=self.kind.upload.max_bytes,
                 encoding=held.encoding or None,
             )
 
@@ -116,17 +118,17 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
             "filename": held.filename,
             "reason": error,
         }
-        return self.render_upload(ImportFileForm(), refused=refused)
+        return self.render_upload(ImportFileForm(kind=self.kind), refused=refused)
 
 
 class ImportUploadView(ImportViewMixin, View):
     template_name = "imports/upload.html"
 
     def get(self, request):
-        return self.render_upload(ImportFileForm())
+        return self.render_upload(ImportFileForm(kind=self.kind))
 
     def post(self, request):
-        form = ImportFileForm(request.POST, request.FILES)
+        form = ImportFileForm(request.POST, request.FILES, kind=self.kind)
         if not form.is_valid():
             return self.render_upload(form)
         held = upload_keep(
@@ -202,7 +204,9 @@ class ImportPreviewView(ImportViewMixin, View):
             errors=report.sorted_errors(),
             more_errors=report.errors.total - len(report.errors.errors),
             upload_url=reverse(self.upload_url_name),
-            encoding_note=encoding_note(report.encoding),
+            encoding_note=encoding_note(
+                report.encoding, archive=report.kind.is_archive
+            ),
         )
         return self.render_to_response(context)
 

@@ -1,37 +1,44 @@
-"""Bulk import of assets: a ZIP of files plus manifest.csv or manifest.xlsx.
+"""Bulk import of assets: a ZIP of files with manifest.csv or manifest.xlsx.
 
-One code path serves the admin (dry run, then confirm) and `manage.py
-import_assets`. The archive is checked before anything is unpacked (entry
-names, entry count, unpacked size); the manifest is read with partners'
-`open_table()` (encodings, XLSX entity refusal); every row is checked, and only
-an archive without a single error is written, in one transaction. Rows are
+The import is a kind of the shared framework (`partner_portal.imports`), which
+checks the archive, reads the manifest, previews every row and writes only an
+archive without a single error. What is the assets' own is here: the columns, the
+rules of a row and how a row is written (which files an asset may hold, and when
+they are stored, is `asset_files`'). Rows are
 matched by `key`: a re-import updates the asset and its document instead of
-duplicating them.
+duplicating them, and leaves a row that changes nothing alone.
+
+Each row is written the way an editor's change is (`services.asset_save`: a
+revision, then publish or unpublish), inside the framework's transaction, which a
+dry run rolls back. Files are the one thing no rollback undoes, so a row only saves
+its document's fields; the files are stored after the last row has passed, and
+deleted again if storing one of them fails.
 """
 
-import datetime
-import hashlib
-import io
-import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-from typing import Any, BinaryIO
+from functools import cached_property
 
-from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-import filetype
+from import_export import fields, widgets
+from import_export.instance_loaders import BaseInstanceLoader
 
+from partner_portal.imports.archives import ArchiveLimits, zip_upload
+from partner_portal.imports.resources import (
+    CodeWidget,
+    DateTimeWidget,
+    LimitedTextWidget,
+    ListWidget,
+    RowImportResource,
+    TrueFalseWidget,
+)
+from partner_portal.imports.services import ImportKind
 from partner_portal.partners.models import AccessLevel, Product, Tier
-from partner_portal.tabular.reading import ImportErrors, TabularError, open_table
+from partner_portal.tabular.reading import TabularError
 
+from .asset_files import EXTENSIONS, PendingFiles, check_file_type, file_digest
 from .models import (
     AssetLanguage,
     AssetPage,
@@ -39,10 +46,8 @@ from .models import (
     PortalDocument,
     ResourceLibraryPage,
 )
+from .services import asset_save
 
-Progress = Callable[[int, str], Any]
-
-MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
 REQUIRED_COLUMNS = ("key", "file", "title", "asset_type", "access_level")
 OPTIONAL_COLUMNS = (
     "products",
@@ -54,455 +59,366 @@ OPTIONAL_COLUMNS = (
     "summary",
     "live",
 )
-COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
-# Extensions accepted, with what their content must be recognised as. None: a
-# text format filetype cannot recognise, checked for NUL bytes instead.
-EXTENSIONS = {
-    "pdf": {"pdf"},
-    "png": {"png"},
-    "jpg": {"jpg"},
-    "jpeg": {"jpg"},
-    "gif": {"gif"},
-    "webp": {"webp"},
-    "mp4": {"mp4", "m4v"},
-    "mov": {"mov"},
-    "zip": {"zip"},
-    "docx": {"docx", "zip"},
-    "xlsx": {"xlsx", "zip"},
-    "pptx": {"pptx", "zip"},
-    "txt": None,
-    "csv": None,
-}
-SNIFF_BYTES = 64 * 1024
+LIMITS = ArchiveLimits()
 
 
-@dataclass(frozen=True)
-class ImportLimits:
-    max_entries: int = 2_000
-    max_unpacked_bytes: int = 2 * 1024**3
-    max_file_bytes: int = 200 * 1024**2
-    max_manifest_bytes: int = 20 * 1024**2
-    # An entry that inflates more than this many times is a ZIP bomb.
-    max_ratio: int = 200
-    ratio_from: int = 1024**2
+class KeyInstanceLoader(BaseInstanceLoader):
+    """Finds the manifest's known assets by key, all in one query. A row without
+    a key is new (and refused), never the first page that has no key."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        keys = {key for key in dataset["key"] if key}
+        self.pages = {
+            page.import_key: page
+            for page in resource.get_queryset().filter(import_key__in=keys)
+        }
+
+    def get_instance(self, row):
+        return self.pages.get(row.get("key") or "")
 
 
-DEFAULT_LIMITS = ImportLimits()
+class AssetResource(RowImportResource):
+    """One asset page per manifest row, with the row's file as its document.
 
-
-class Outcome:
-    CREATED = gettext_lazy("New")
-    UPDATED = gettext_lazy("Changed")
-    ERROR = gettext_lazy("Error")
-
-
-@dataclass
-class RowOutcome:
-    row: int
-    key: str
-    title: str
-    outcome: str
-    messages: list[str] = field(default_factory=list)
-    values: dict = field(default_factory=dict)
-
-
-@dataclass
-class AssetImportReport:
-    rows: list[RowOutcome] = field(default_factory=list)
-    errors: ImportErrors = field(default_factory=ImportErrors)
-    dry_run: bool = True
-    written: bool = False
-    # The codec a CSV manifest was read in; None for a workbook.
-    encoding: str | None = None
-
-    @property
-    def created(self):
-        return sum(1 for row in self.rows if row.outcome == Outcome.CREATED)
-
-    @property
-    def updated(self):
-        return sum(1 for row in self.rows if row.outcome == Outcome.UPDATED)
-
-    def sorted_errors(self):
-        return sorted(self.errors.errors, key=lambda e: (e.row, e.column or ""))
-
-
-def asset_import(
-    *,
-    file: BinaryIO,
-    library: ResourceLibraryPage | None = None,
-    user=None,
-    dry_run: bool = True,
-    limits: ImportLimits = DEFAULT_LIMITS,
-    progress: Progress | None = None,
-    encoding: str | None = None,
-) -> AssetImportReport:
-    """Check (and unless `dry_run`, write) every row of an asset archive.
-
-    Raises `TabularError` when the archive or its manifest cannot be imported at
-    all; row problems are in the report, and then nothing is written.
+    The columns that are not page fields (products, tags, live, file, min_tier)
+    are held in `import_*` attributes while a row is checked, starting from what
+    the page has, so that a column's change can be told and an unchanged row
+    skipped. `context` is the open archive (`imports.archives.Archive`);
+    `options["library"]` the library new assets go under (default: the first).
     """
-    report = AssetImportReport(dry_run=dry_run)
-    try:
-        archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError):
-        raise TabularError(_("The file is not a valid ZIP archive.")) from None
-    with archive:
-        entries = _checked_entries(archive, limits)
-        manifest_name = _manifest_name(entries)
-        manifest_info = entries[manifest_name]
-        if manifest_info.file_size > limits.max_manifest_bytes:
-            raise TabularError(
-                _("The manifest is larger than the limit of %(limit)s.")
-                % {"limit": filesizeformat(limits.max_manifest_bytes)}
-            )
-        manifest = io.BytesIO(
-            _read(archive, manifest_info, limits, size=manifest_info.file_size)
+
+    key_column = "key"
+    required_values = ("key", "title", "asset_type", "access_level")
+
+    key = fields.Field(
+        "import_key",
+        "key",
+        LimitedTextWidget(100, lambda: _("The key is longer than 100 characters.")),
+    )
+    file = fields.Field("import_file", "file", widgets.CharWidget())
+    title = fields.Field(
+        "title",
+        "title",
+        LimitedTextWidget(255, lambda: _("The title is longer than 255 characters.")),
+    )
+    asset_type = fields.Field(
+        "asset_type",
+        "asset_type",
+        CodeWidget(
+            AssetType.values,
+            lambda: _("“%(value)s” is not an asset type. Use one of: %(codes)s."),
+        ),
+    )
+    products = fields.Field("import_product_names", "products", ListWidget())
+    language = fields.Field(
+        "language",
+        "language",
+        CodeWidget(
+            AssetLanguage.values,
+            lambda: _("“%(value)s” is not a language. Use one of: %(codes)s."),
+            empty=AssetLanguage.ENGLISH.value,
+        ),
+    )
+    tags = fields.Field("import_tags", "tags", ListWidget())
+    access_level = fields.Field(
+        "access_level",
+        "access_level",
+        CodeWidget(
+            AccessLevel.values,
+            lambda: _("“%(value)s” is not an access level. Use one of: %(codes)s."),
+        ),
+    )
+    min_tier = fields.Field("import_tier_code", "min_tier", widgets.CharWidget())
+    publish_at = fields.Field("publish_at", "publish_at", DateTimeWidget())
+    expires_at = fields.Field("expires_at", "expires_at", DateTimeWidget())
+    summary = fields.Field("summary", "summary", widgets.CharWidget())
+    live = fields.Field("import_live", "live", TrueFalseWidget())
+
+    class Meta:
+        model = AssetPage
+        fields = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+        import_id_fields = ("key",)
+        instance_loader_class = KeyInstanceLoader
+        skip_unchanged = True
+        report_skipped = True
+        # Unchanged rows are told by `changed_columns`; no copy of each page.
+        skip_diff = True
+        use_transactions = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.library = (
+            self.options.get("library")
+            or ResourceLibraryPage.objects.order_by("path").first()
         )
-        table = open_table(
-            manifest,
-            filename=manifest_name,
-            required=REQUIRED_COLUMNS,
-            allowed=OPTIONAL_COLUMNS,
-            errors=report.errors,
-            max_bytes=limits.max_manifest_bytes,
-            encoding=encoding,
-        )
-        report.encoding = table.encoding
-        rows = list(table.rows)
-        library = library or ResourceLibraryPage.objects.order_by("path").first()
-        if library is None:
+        if self.library is None:
             raise TabularError(
                 _("Create a resource library page before importing assets.")
             )
-        checker = _RowChecker(entries, limits, report.errors)
-        bar = progress(len(rows), _("Checking")) if progress else None
-        for number, values in rows:
-            report.rows.append(checker.check(number, values, archive))
-            if bar:
-                bar.update(1)
-        if bar:
-            bar.close()
-        if report.errors or dry_run:
-            return report
-        _write(report, archive, entries, library, user, progress)
-    report.written = True
-    return report
-
-
-def _checked_entries(archive, limits) -> dict[str, zipfile.ZipInfo]:
-    infos = archive.infolist()
-    if len(infos) > limits.max_entries:
-        raise TabularError(
-            _("The archive holds %(count)d entries; at most %(limit)d are allowed.")
-            % {"count": len(infos), "limit": limits.max_entries}
-        )
-    if sum(info.file_size for info in infos) > limits.max_unpacked_bytes:
-        raise TabularError(
-            _("The archive unpacks to more than %(limit)s, which is too large.")
-            % {"limit": filesizeformat(limits.max_unpacked_bytes)}
-        )
-    entries = {}
-    for info in infos:
-        name = info.filename
-        path = PurePosixPath(name.replace("\\", "/"))
-        if (
-            name.startswith(("/", "\\"))
-            or (len(name) > 1 and name[1] == ":")
-            or ".." in path.parts
-        ):
+        rights = self.library.permissions_for_user(self.by) if self.by else None
+        if rights and not (rights.can_add_subpage() and rights.can_publish_subpage()):
             raise TabularError(
                 _(
-                    "The archive entry “%(name)s” has an absolute path or “..”, "
-                    "so the archive was refused."
+                    "You may not add and publish pages in the library “%(library)s”, "
+                    "so you cannot import assets into it."
                 )
-                % {"name": name}
+                % {"library": self.library.title}
             )
-        if (
-            info.file_size > limits.ratio_from
-            and info.file_size > limits.max_ratio * max(info.compress_size, 1)
-        ):
-            raise TabularError(
-                _(
-                    "The archive entry “%(name)s” is compressed far more tightly "
-                    "than a real file, so the archive was refused."
-                )
-                % {"name": name}
-            )
-        if not info.is_dir():
-            entries[str(path)] = info
-    return entries
+        self.dry_run = True
+        self.pending_files = PendingFiles(self.context)
+        self._row_number = None
 
+    @cached_property
+    def tiers(self):
+        return {tier.code: tier for tier in Tier.objects.order_by("rank")}
 
-def _manifest_name(entries) -> str:
-    found = [name for name in MANIFEST_NAMES if name in entries]
-    if len(found) != 1:
-        raise TabularError(
-            _(
-                "The archive must hold exactly one manifest, manifest.csv or "
-                "manifest.xlsx, at its top level."
-            )
-        )
-    return found[0]
+    @cached_property
+    def products_by_name(self):
+        return {product.name.lower(): product for product in Product.objects.all()}
 
+    def get_queryset(self):
+        return AssetPage.objects.select_related("document", "min_tier")
 
-def _read(archive, info, limits, size=None) -> bytes:
-    # zipfile never inflates beyond the size the directory declares.
-    with archive.open(info) as handle:
-        return handle.read(size if size is not None else limits.max_file_bytes + 1)
+    def init_instance(self, row=None):
+        return AssetPage(live=False)
 
+    def duplicate_message(self, value, row):
+        return _("This key appears on an earlier row of the manifest.")
 
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        self.dry_run = kwargs["dry_run"]
+        self._row_number = kwargs["row_number"]
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        page = instance
+        page.import_products = [] if new else list(page.products.all())
+        page.import_product_names = None
+        page.import_tags = [] if new else [tag.name for tag in page.tags.all()]
+        page.import_live = page.live
+        page.import_file = ""
+        page.import_tier_code = None
+        page.import_entry = None
+        page.import_digest = None
+        page.import_file_state = _file_state(page)
+        super().after_init_instance(page, new, row, **kwargs)
 
-def _when(value: str):
-    if not value:
-        return None
-    parsed = parse_datetime(value.replace("T", " "))
-    if parsed is None:
-        day = parse_date(value)
-        if day is None:
-            raise ValueError
-        parsed = datetime.datetime.combine(day, datetime.time(0))
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
-class _RowChecker:
-    def __init__(self, entries, limits, errors):
-        self.entries = entries
-        self.limits = limits
-        self.errors = errors
-        self.keys = set()
-        self.tiers = {tier.code: tier for tier in Tier.objects.all()}
-        self.products = {
-            product.name.lower(): product for product in Product.objects.all()
+    def current_values(self, instance):
+        page = instance
+        return {
+            "key": page.import_key,
+            "file": page.import_file_state,
+            "title": page.title,
+            "asset_type": page.asset_type,
+            "products": sorted(product.pk for product in page.import_products),
+            "language": page.language,
+            "tags": sorted(page.import_tags),
+            "access_level": page.access_level,
+            "min_tier": (
+                page.min_tier_id if page.access_level == AccessLevel.TIER else None
+            ),
+            "publish_at": page.publish_at,
+            "expires_at": page.expires_at,
+            "summary": page.summary,
+            "live": page.import_live,
         }
 
-    def check(self, number, values, archive) -> RowOutcome:
-        messages: list[tuple[str, str]] = []
-
-        def fail(column, message):
-            messages.append((column, message))
-
-        key = values["key"]
-        if not key:
-            fail("key", _("Every row needs a key."))
-        elif len(key) > 100:
-            fail("key", _("The key is longer than 100 characters."))
-        elif key in self.keys:
-            fail("key", _("This key appears on an earlier row of the manifest."))
-        self.keys.add(key)
-        title = values["title"]
-        if not title:
-            fail("title", _("Every row needs a title."))
-        elif len(title) > 255:
-            fail("title", _("The title is longer than 255 characters."))
-        asset_type = values["asset_type"]
-        if asset_type not in AssetType.values:
-            fail(
-                "asset_type",
-                _("“%(value)s” is not an asset type. Use one of: %(codes)s.")
-                % {"value": asset_type, "codes": ", ".join(AssetType.values)},
-            )
-        language = values.get("language", "") or AssetLanguage.ENGLISH
-        if language not in AssetLanguage.values:
-            fail(
-                "language",
-                _("“%(value)s” is not a language. Use one of: %(codes)s.")
-                % {"value": language, "codes": ", ".join(AssetLanguage.values)},
-            )
-        access_level = values["access_level"]
-        min_tier = None
-        tier_code = values.get("min_tier", "")
-        if access_level not in AccessLevel.values:
-            fail(
-                "access_level",
-                _("“%(value)s” is not an access level. Use one of: %(codes)s.")
-                % {"value": access_level, "codes": ", ".join(AccessLevel.values)},
-            )
-        elif access_level == AccessLevel.TIER:
-            min_tier = self.tiers.get(tier_code)
-            if min_tier is None:
-                fail(
-                    "min_tier",
-                    _("“%(value)s” is not a tier. Use one of: %(codes)s.")
-                    % {"value": tier_code, "codes": ", ".join(self.tiers)},
-                )
-        elif tier_code:
-            fail(
-                "min_tier", _("A minimum tier is only allowed with access level tier.")
-            )
-        products = []
-        for name in _split(values.get("products", "")):
-            product = self.products.get(name.lower())
-            if product is None:
-                fail("products", _("“%(value)s” is not a product.") % {"value": name})
-            else:
-                products.append(product)
-        tags = _split(values.get("tags", ""))
-        dates = {}
-        for column in ("publish_at", "expires_at"):
-            try:
-                dates[column] = _when(values.get(column, ""))
-            except ValueError:
-                fail(column, _("Write the date as YYYY-MM-DD or YYYY-MM-DD HH:MM."))
-                dates[column] = None
+    def check_row(self, instance, row, errors):
+        page = instance
+        if page.import_product_names is not None:
+            page.import_products = self._products(page.import_product_names, errors)
+        if "access_level" not in errors:
+            self._check_tier(page, errors)
         if (
-            dates["publish_at"]
-            and dates["expires_at"]
-            and dates["expires_at"] <= dates["publish_at"]
+            not {"publish_at", "expires_at"} & errors.keys()
+            and page.publish_at
+            and page.expires_at
+            and page.expires_at <= page.publish_at
         ):
-            fail("expires_at", _("The expiry date must come after the publish date."))
-        live_text = values.get("live", "").lower()
-        if live_text not in ("", "true", "false"):
-            fail("live", _("Write true or false."))
-        file_name = values["file"]
-        info = None
-        if file_name:
-            info = self._check_file(file_name, archive, fail)
-        existing = AssetPage.objects.filter(import_key=key).first() if key else None
-        for column, message in messages:
-            self.errors.add(number, column, message)
-        outcome = (
-            Outcome.ERROR
-            if messages
-            else (Outcome.UPDATED if existing is not None else Outcome.CREATED)
-        )
-        return RowOutcome(
-            row=number,
-            key=key,
-            title=title,
-            outcome=outcome,
-            messages=[message for _column, message in messages],
-            values={
-                "key": key,
-                "title": title,
-                "asset_type": asset_type,
-                "language": language,
-                "access_level": access_level,
-                "min_tier": min_tier,
-                "products": products,
-                "tags": tags,
-                "summary": values.get("summary", ""),
-                "live": live_text == "true",
-                "info": info,
-                **dates,
-            },
+            errors["expires_at"] = [
+                _("The expiry date must come after the publish date.")
+            ]
+        if page.import_file:
+            try:
+                self._check_file(page)
+            except ValueError as error:
+                errors["import_file"] = [str(error)]
+
+    def _products(self, names, errors):
+        found = []
+        for name in names:
+            product = self.products_by_name.get(name.lower())
+            if product is None:
+                errors.setdefault("import_product_names", []).append(
+                    _("“%(value)s” is not a product.") % {"value": name}
+                )
+            else:
+                found.append(product)
+        return found
+
+    def _check_tier(self, page, errors):
+        code = page.import_tier_code or ""
+        if page.access_level != AccessLevel.TIER:
+            page.min_tier = None
+            if code:
+                errors["import_tier_code"] = [
+                    _("A minimum tier is only allowed with access level tier.")
+                ]
+            return
+        if page.import_tier_code is not None:
+            page.min_tier = self.tiers.get(code.lower())
+        if page.min_tier is None:
+            errors["import_tier_code"] = [
+                _("“%(value)s” is not a tier. Use one of: %(codes)s.")
+                % {"value": code, "codes": ", ".join(self.tiers)}
+            ]
+
+    def _check_file(self, page):
+        info = self.context.entry(page.import_file)
+        check_file_type(self.context, info, page.import_file)
+        page.import_entry = info
+        document = page.document
+        # Only a file of the same size can be the one already stored.
+        if document is not None and document.file_size == info.file_size:
+            page.import_digest = file_digest(self.context, info)
+        # Once imported, the document has the asset's title and access again.
+        page.import_file_state = (page.import_digest, True)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # A known asset none of whose columns changes keeps its page, revisions
+        # and document as they are.
+        return (
+            not import_validation_errors
+            and self._before is not None
+            and not self.changed_columns.get(self._row_number)
         )
 
-    def _check_file(self, file_name, archive, fail):
-        name = str(PurePosixPath(file_name.replace("\\", "/")))
-        info = self.entries.get(name)
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True
+    ):
+        # Wagtail's save validates the page once it has its place below the
+        # library; full_clean() before then fails on a new page's missing path.
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        page = instance
+        page.document = self._document(page)
+        asset_save(
+            page=page,
+            library=self.library,
+            products=page.import_products,
+            tags=page.import_tags,
+            publish=page.import_live,
+            user=self.by,
+        )
+
+    def _document(self, page):
+        """The page's document as the row has it; a new file is only named here
+        and stored in `after_import`."""
+        info, current = page.import_entry, page.document
         if info is None:
-            fail(
-                "file",
-                _("The file “%(name)s” is not in the archive.") % {"name": file_name},
+            return current
+        document = current or PortalDocument(uploaded_by_user=self.by)
+        document.title = page.title
+        document.access_level = page.access_level
+        document.min_tier = page.min_tier
+        if current is None or page.import_digest != current.file_hash:
+            self.pending_files.add(document, info, page.import_digest)
+        document.full_clean(exclude=["file"])
+        document.save()
+        return document
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if not (self.dry_run or result.has_errors() or result.has_validation_errors()):
+            self.pending_files.store()
+
+
+def _file_state(page):
+    """What the `file` column is compared on: the stored file, and whether the
+    document still has its asset's title and access (an editor may have changed
+    them; a re-import puts them back)."""
+    document = page.document
+    if document is None:
+        return None
+    tier = page.min_tier_id if page.access_level == AccessLevel.TIER else None
+    matches = (document.title, document.access_level, document.min_tier_id) == (
+        page.title,
+        page.access_level,
+        tier,
+    )
+    return (document.file_hash, matches)
+
+
+def _one_of(codes):
+    return _("One of: %(codes)s.") % {"codes": ", ".join(codes)}
+
+
+def asset_column_notes() -> dict[str, str]:
+    return {
+        "key": _(
+            "Your own identifier of the asset, up to 100 characters. A row with a "
+            "key imported before updates that asset."
+        ),
+        "file": _(
+            "The path of the asset's file in the archive, such as "
+            "files/brochure.pdf, or empty for an asset without a file. Files of "
+            "these types, up to %(limit)s each: %(extensions)s."
+        )
+        % {
+            "limit": filesizeformat(LIMITS.max_file_bytes),
+            "extensions": ", ".join(f".{extension}" for extension in EXTENSIONS),
+        },
+        "title": _("Up to 255 characters; the asset's document has the same title."),
+        "asset_type": _one_of(AssetType.values),
+        "products": _(
+            "Names of products under Channel → Products, separated by semicolons."
+        ),
+        "language": _("One of: %(codes)s. An empty cell means %(code)s.")
+        % {
+            "codes": ", ".join(AssetLanguage.values),
+            "code": AssetLanguage.ENGLISH.value,
+        },
+        "tags": _("Tags separated by semicolons."),
+        "access_level": _(
+            "One of: %(codes)s. The asset's document gets the same access level."
+        )
+        % {"codes": ", ".join(AccessLevel.values)},
+        "min_tier": _(
+            "With the access level tier only, the lowest tier that may see the "
+            "asset: one of %(codes)s."
+        )
+        % {
+            "codes": ", ".join(
+                Tier.objects.order_by("rank").values_list("code", flat=True)
             )
-            return None
-        if info.file_size > self.limits.max_file_bytes:
-            fail(
-                "file",
-                _("The file “%(name)s” is larger than the limit of %(limit)s.")
-                % {
-                    "name": file_name,
-                    "limit": filesizeformat(self.limits.max_file_bytes),
-                },
-            )
-            return None
-        extension = PurePosixPath(name).suffix.lower().lstrip(".")
-        if extension not in EXTENSIONS:
-            fail(
-                "file",
-                _("Files of type “.%(extension)s” cannot be imported.")
-                % {"extension": extension},
-            )
-            return None
-        head = _read(archive, info, self.limits, size=SNIFF_BYTES)
-        expected = EXTENSIONS[extension]
-        if expected is None:
-            matches = b"\x00" not in head
-        else:
-            kind = filetype.guess(head)
-            matches = kind is not None and kind.extension in expected
-        if not matches:
-            fail(
-                "file",
-                _("The content of “%(name)s” does not match its extension.")
-                % {"name": file_name},
-            )
-            return None
-        return info
+        },
+        "publish_at": _(
+            "When the asset appears in the portal, written YYYY-MM-DD or "
+            "YYYY-MM-DD HH:MM. An empty cell shows it as soon as it is published."
+        ),
+        "expires_at": _(
+            "When the asset leaves the portal, written the same way and after "
+            "publish_at. An empty cell keeps it there."
+        ),
+        "live": _(
+            "true publishes the asset; false or an empty cell keeps it a draft, "
+            "and takes a published asset offline."
+        ),
+    }
 
 
-def _write(report, archive, entries, library, user, progress):
-    bar = progress(len(report.rows), _("Importing")) if progress else None
-    with transaction.atomic():
-        for row in report.rows:
-            _write_row(row.values, archive, library, user)
-            if bar:
-                bar.update(1)
-    if bar:
-        bar.close()
-
-
-def _write_row(values, archive, library, user):
-    page = AssetPage.objects.filter(import_key=values["key"]).first()
-    document = _document(values, archive, page.document if page else None, user)
-    is_new = page is None
-    if is_new:
-        page = AssetPage(import_key=values["key"], live=False)
-    page.title = values["title"]
-    page.asset_type = values["asset_type"]
-    page.language = values["language"]
-    page.access_level = values["access_level"]
-    page.min_tier = values["min_tier"]
-    page.summary = values["summary"]
-    page.publish_at = values["publish_at"]
-    page.expires_at = values["expires_at"]
-    if document is not None:
-        page.document = document
-    if is_new:
-        page.slug = _free_slug(library, values["key"])
-        library.add_child(instance=page)
-    page.products.set(values["products"])
-    page.tags.set(values["tags"], clear=True)
-    page.full_clean()
-    page.save()
-    revision = page.save_revision(user=user, log_action=True)
-    if values["live"]:
-        revision.publish(user=user)
-    elif page.live:
-        page.unpublish(user=user)
-
-
-def _free_slug(library, key):
-    base = slugify(key, allow_unicode=True)[:240] or "asset"
-    slug, n = base, 1
-    while library.get_children().filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-def _document(values, archive, current, user):
-    info = values["info"]
-    if info is None:
-        return current
-    with archive.open(info) as handle:
-        content = handle.read()
-    digest = hashlib.sha1(content, usedforsecurity=False).hexdigest()
-    document = current or PortalDocument(uploaded_by_user=user)
-    document.title = values["title"]
-    document.access_level = values["access_level"]
-    document.min_tier = values["min_tier"]
-    if current is None or current.file_hash != digest:
-        filename = PurePosixPath(info.filename).name
-        document.file = ContentFile(content, name=filename)
-        document.file_size = len(content)
-        document.file_hash = digest
-    document.full_clean(exclude=["file"])
-    document.save()
-    return document
+ASSETS = ImportKind(
+    name="assets",
+    resource_class=AssetResource,
+    required=REQUIRED_COLUMNS,
+    optional=OPTIONAL_COLUMNS,
+    label_columns=("title",),
+    permissions=("resources.import_assets",),
+    key_label=gettext_lazy("Key"),
+    label_label=gettext_lazy("Title"),
+    column_notes=asset_column_notes,
+    upload=zip_upload(limits=LIMITS),
+)

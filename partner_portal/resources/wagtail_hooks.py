@@ -1,12 +1,33 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail import hooks
 
 from partner_portal.admin_menu import PermissionMenuItem
+from partner_portal.imports.views import ImportViewSet
 
+from .asset_import import ASSETS
 from .images import CheckedImageEmbedHandler
 from .permissions import document_visible_to, not_found
+
+
+class AssetImportViewSet(ImportViewSet):
+    """Import assets: upload an archive, check every row, confirm (`asset_import`)."""
+
+    name = "asset_import"
+    url_prefix = "resources/import"
+    kind = ASSETS
+    add_to_admin_menu = True
+    menu_label = _("Import assets")
+    menu_order = 850
+    listing_url_name = "wagtailadmin_explore_root"
+    listing_label = pgettext_lazy("page explorer", "Pages")
+
+
+@hooks.register("register_admin_viewset")
+def register_asset_import_viewset():
+    return AssetImportViewSet()
 
 
 @hooks.register("before_serve_document")
@@ -28,19 +49,9 @@ def register_checked_image_embeds(features):
 def register_policy_admin_urls():
     from django.urls import path
 
-    from . import views, views_import
+    from . import views
 
     return [
-        path(
-            "resources/import/",
-            views_import.import_upload,
-            name="resources_import_upload",
-        ),
-        path(
-            "resources/import/<str:token>/",
-            views_import.import_preview,
-            name="resources_import_preview",
-        ),
         path(
             "resources/policies/",
             views.policy_coverage_index,
@@ -67,15 +78,4 @@ def register_policy_coverage_menu_item():
         icon_name="tick-inverse",
         order=900,
         permission="resources.view_policyacknowledgement",
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_asset_import_menu_item():
-    return PermissionMenuItem(
-        _("Import assets"),
-        reverse("resources_import_upload"),
-        icon_name="upload",
-        order=850,
-        permission="resources.import_assets",
     )

@@ -208,7 +208,6 @@ def test_partner_users_import_through_the_admin(client, program_manager, media):
         "M-1",
         "admin",
     )
-    assert user.groups.filter(tier__code="gold").exists()
 
 
 @each_case

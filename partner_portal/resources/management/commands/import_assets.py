@@ -1,66 +1,40 @@
-from pathlib import Path
-
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from partner_portal.imports.command import ImportReportingCommand, progress_bar
-from partner_portal.resources.asset_import import asset_import
+from partner_portal.imports.command import ImportCommand
+from partner_portal.resources.asset_import import ASSETS
 from partner_portal.resources.models import ResourceLibraryPage
 
 
-class Command(ImportReportingCommand):
+class Command(ImportCommand):
     help = (
-        "Import assets from a ZIP of files with manifest.csv or manifest.xlsx. "
-        "A file with any error imports nothing."
+        "Create and update assets from a ZIP of files with manifest.csv or "
+        "manifest.xlsx, matched on key. An archive with any error imports nothing."
+    )
+    kind = ASSETS
+    file_help = "a .zip archive holding the files and the manifest"
+    user_help = (
+        "the username recorded on the revisions; the user needs the permission "
+        "the admin import needs"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("zip", help="a .zip archive holding the manifest")
-        self.add_dry_run_argument(parser)
-        self.add_encoding_argument(parser)
+        super().add_arguments(parser)
         parser.add_argument(
-            "--library", type=int, help="the page ID of the resource library"
+            "--library",
+            type=int,
+            metavar="PAGE_ID",
+            help="the page ID of the resource library new assets go under "
+            "(default: the first)",
         )
-        parser.add_argument("--user", help="the username recorded on the revisions")
 
-    def handle(
-        self,
-        *args,
-        zip,
-        dry_run=False,
-        library=None,
-        user=None,
-        encoding=None,
-        **options,
-    ):
-        by = self.user_named(user)
-        target = None
-        if library is not None:
-            target = ResourceLibraryPage.objects.filter(pk=library).first()
-            if target is None:
-                raise CommandError(
-                    _("No resource library has the page ID %(id)d.") % {"id": library}
-                )
-        path = Path(zip)
-        report = self.read(
-            path,
-            lambda handle: asset_import(
-                file=handle,
-                library=target,
-                user=by,
-                dry_run=dry_run,
-                progress=progress_bar,
-                encoding=encoding,
-            ),
-        )
-        for row in report.rows:
-            if options["verbosity"] >= 2 or row.messages:
-                self.stdout.write(f"{row.row}\t{row.key}\t{row.outcome}")
-        self.finish(
-            report,
-            path=path,
-            dry_run=dry_run,
-            archive=True,
-            summary=_("%(created)d new, %(updated)d changed.")
-            % {"created": report.created, "updated": report.updated},
-        )
+    def import_options(self, options):
+        page_id = options.get("library")
+        if page_id is None:
+            return {}
+        library = ResourceLibraryPage.objects.filter(pk=page_id).first()
+        if library is None:
+            raise CommandError(
+                _("No resource library has the page ID %(id)d.") % {"id": page_id}
+            )
+        return {"library": library}
