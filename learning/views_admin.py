@@ -1,4 +1,5 @@
-"""Staff views in the Wagtail admin: revoke an award, import awards, reports."""
+"""Staff views in the Wagtail admin: revoke an award, reports (the award import is
+`learning.imports`)."""
 
 from django import forms
 from django.contrib import messages
@@ -9,25 +10,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partner_portal.imports.preview import PREVIEW_ROWS, encoding_note
-from partner_portal.imports.uploads import (
-    upload_discard,
-    upload_get,
-    upload_keep,
-)
 from partner_portal.partners.ownership import partner_owned
-from partner_portal.partners.permissions import partners_visible_to
 from partner_portal.tabular.export import csv_response, xlsx_response
-from partner_portal.tabular.forms import EncodingField
-from partner_portal.tabular.reading import TabularError
 
 from . import selectors
-from .imports import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, certifications_import
 from .models import CertificationAward
 from .services import award_revoke
-
-IMPORT_KIND = "certification_awards"
-UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 
 
 def _require(request, permission):
@@ -64,83 +52,6 @@ def award_revoke_view(request, pk):
         "learning/admin/revoke.html",
         {"award": award, "form": form, "page_title": _("Revoke an award")},
     )
-
-
-class ImportFileForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("A .csv or .xlsx file of at most 50 MB."),
-    )
-    encoding = EncodingField()
-
-
-def awards_import_view(request):
-    """Upload → dry run report → confirm; nothing is written while any row is wrong."""
-    _require(request, "learning.add_certificationaward")
-    token = request.GET.get("token") or request.POST.get("token")
-    held = upload_get(request, kind=IMPORT_KIND, token=token) if token else None
-    context = {
-        "page_title": _("Import certification awards"),
-        "columns": [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS],
-    }
-    if held is None and request.method == "POST" and "file" in request.FILES:
-        form = ImportFileForm(request.POST, request.FILES)
-        if form.is_valid():
-            held = upload_keep(
-                request,
-                kind=IMPORT_KIND,
-                upload=form.cleaned_data["file"],
-                encoding=form.cleaned_data["encoding"],
-            )
-            return redirect(f"{request.path}?token={held.token}")
-    elif held is not None:
-        confirm = request.method == "POST" and "confirm" in request.POST
-        if request.method == "POST" and "cancel" in request.POST:
-            upload_discard(request, held)
-            messages.info(request, _("The import was cancelled; nothing was written."))
-            return redirect(request.path)
-        try:
-            with held.open() as file:
-                report = certifications_import(
-                    file=file,
-                    filename=held.filename,
-                    dry_run=not confirm,
-                    encoding=held.encoding or None,
-                    partners=partners_visible_to(request.user),
-                )
-        except TabularError as error:
-            upload_discard(request, held)
-            context.update(form=ImportFileForm(), refused=str(error))
-            return TemplateResponse(request, "learning/admin/import.html", context)
-        if report.written:
-            upload_discard(request, held)
-            messages.success(
-                request,
-                _(
-                    "%(filename)s was imported: %(created)d new, "
-                    "%(unchanged)d unchanged."
-                )
-                % {
-                    "filename": report.filename,
-                    "created": report.created,
-                    "unchanged": report.unchanged,
-                },
-            )
-            return redirect("learning_awards:index")
-        context.update(
-            report=report,
-            errors=report.sorted_errors(),
-            held=held,
-            shown_rows=report.rows[:PREVIEW_ROWS],
-            encoding_note=encoding_note(report.encoding),
-        )
-        return TemplateResponse(request, "learning/admin/import.html", context)
-    elif token:
-        raise Http404
-    else:
-        form = ImportFileForm()
-    context["form"] = form
-    return TemplateResponse(request, "learning/admin/import.html", context)
 
 
 def _report_tables(days: int, viewer):

@@ -1,4 +1,5 @@
-"""Admin registration of the learning app: certifications, awards, reports."""
+"""Admin registration of the learning app: certifications, awards, the award
+import, reports."""
 
 from django.http import Http404
 from django.urls import path, reverse
@@ -17,6 +18,7 @@ from partner_portal.partners.ownership.admin import (
 )
 
 from . import views_admin
+from .imports.views import AwardImportViewSet
 from .models import Certification, CertificationAward, LearningPath
 from .permissions import lesson_file_visible_to
 
@@ -112,14 +114,15 @@ def register_learning_viewsets():
     return LearningGroup()
 
 
+@hooks.register("register_admin_viewset")
+def register_award_import_viewset():
+    # In the Settings menu, through the viewset's menu hook.
+    return AwardImportViewSet()
+
+
 @hooks.register("register_admin_urls")
 def register_learning_admin_urls():
     return [
-        path(
-            "learning/import-awards/",
-            views_admin.awards_import_view,
-            name="learning_awards_import",
-        ),
         path("learning/reports/", views_admin.reports_view, name="learning_reports"),
     ]
 
@@ -131,14 +134,4 @@ def register_learning_reports_menu_item():
         reverse("learning_reports"),
         icon_name="table",
         permission="learning.view_certificationaward",
-    )
-
-
-@hooks.register("register_settings_menu_item")
-def register_awards_import_menu_item():
-    return PermissionMenuItem(
-        _("Import certification awards"),
-        reverse("learning_awards_import"),
-        icon_name="upload",
-        permission="learning.add_certificationaward",
     )

@@ -72,15 +72,19 @@ def test_admin_import_dry_run_then_confirm(client, award):
     MembershipFactory(user__email="bo@example.com")
     client.force_login(staff_with("add_certificationaward"))
     url = "/admin/learning/import-awards/"
+    assert url == reverse("learning_awards_import:upload")
     good = (
         "email,certification_code,issued_at,expires_at,credential_id\n"
         "bo@example.com,sec,2024-01-01,2026-01-01,LEGACY-000042\n"
     )
     response = client.post(url, {"file": _upload(good)}, follow=True)
-    assert b"Dry run: 1 new awards" in response.content
+    rows = [(row.row, row.key, row.outcome) for row in response.context["report"].rows]
+    assert rows == [(2, "bo@example.com", "created")]
     assert CertificationAward.objects.count() == 1
     token = response.context["held"].token
-    client.post(url, {"token": token, "confirm": "1"})
+    preview_url = reverse("learning_awards_import:preview", args=[token])
+    confirmed = client.post(preview_url, {"confirm": ""})
+    assert confirmed.url == reverse("learning_awards:index")
     assert CertificationAward.objects.filter(credential_id="LEGACY-000042").exists()
 
 
@@ -94,8 +98,109 @@ def test_admin_import_with_a_bad_row_writes_nothing(client, award):
     )
     response = client.post(url, {"file": _upload(bad)}, follow=True)
     assert b"No user has this email address." in response.content
-    assert b"Import these awards" not in response.content
+    assert b'name="confirm"' not in response.content
     assert CertificationAward.objects.count() == 1
+
+
+def _preview(client, text):
+    uploaded = client.post(
+        reverse("learning_awards_import:upload"), {"file": _upload(text)}
+    )
+    return client.get(uploaded.url)
+
+
+def test_the_preview_lists_each_row_with_its_outcome_before_anything_is_written(
+    client, award
+):
+    MembershipFactory(
+        user__email="bo@example.com", user__first_name="Bo", user__last_name="Li"
+    )
+    award.user.first_name, award.user.last_name = "Ana", "Lima"
+    award.user.save()
+    client.force_login(staff_with("add_certificationaward"))
+    text = (
+        "email,certification_code,issued_at,expires_at,credential_id\n"
+        f"ANA@example.com,sec,2025-01-01,2030-01-01,{award.credential_id}\n"
+        "bo@example.com,sec,2024-01-01,2026-01-01,\n"
+    )
+
+    preview = _preview(client, text)
+
+    report = preview.context["report"]
+    assert [(row.row, row.key, row.label, row.outcome) for row in report.rows] == [
+        (2, "ANA@example.com", "Ana Lima", "unchanged"),
+        (3, "bo@example.com", "Bo Li", "created"),
+    ]
+    assert 'data-row="2" data-outcome="unchanged"' in preview.text
+    assert 'data-row="3" data-outcome="created"' in preview.text
+    assert "Bo Li" in preview.text
+    assert 'name="confirm"' in preview.text
+    assert CertificationAward.objects.count() == 1
+
+    confirmed = client.post(preview.request["PATH_INFO"], {"confirm": ""})
+
+    assert confirmed.status_code == 302
+    assert CertificationAward.objects.count() == 2
+    new = CertificationAward.objects.get(user__email="bo@example.com")
+    assert (new.issued_at, new.source) == (date(2024, 1, 1), "imported")
+
+
+def test_importing_the_same_file_again_leaves_every_row_unchanged(client, award):
+    MembershipFactory(user__email="bo@example.com")
+    client.force_login(staff_with("add_certificationaward"))
+    text = (
+        "email,certification_code,issued_at,expires_at,credential_id\n"
+        "bo@example.com,sec,2024-01-01,2026-01-01,LEGACY-000042\n"
+        "bo@example.com,sec,2026-01-01,2028-01-01,LEGACY-000043\n"
+    )
+    first = _preview(client, text)
+    client.post(first.request["PATH_INFO"], {"confirm": ""})
+    assert CertificationAward.objects.count() == 3
+
+    again = _preview(client, text)
+
+    assert [row.outcome for row in again.context["report"].rows] == [
+        "unchanged",
+        "unchanged",
+    ]
+    assert "there is nothing to import" in again.text
+    assert 'name="confirm"' not in again.text
+    assert CertificationAward.objects.count() == 3
+
+
+def test_a_stored_credential_id_on_another_award_is_an_error(client, award):
+    MembershipFactory(user__email="bo@example.com")
+    client.force_login(staff_with("add_certificationaward"))
+    text = (
+        "email,certification_code,issued_at,expires_at,credential_id\n"
+        f"bo@example.com,sec,2025-01-01,2030-01-01,{award.credential_id}\n"
+        f"ana@example.com,sec,2025-01-01,2031-01-01,{award.credential_id}\n"
+    )
+
+    preview = _preview(client, text)
+
+    errors = [(e.row, e.column, e.message) for e in preview.context["errors"]]
+    assert errors == [
+        (2, "credential_id", "Another award has this credential ID."),
+        (3, "credential_id", "Row 2 has the same credential ID."),
+    ]
+    assert 'name="confirm"' not in preview.text
+
+
+def test_the_settings_menu_offers_the_award_import_to_those_who_may_use_it(
+    client, award
+):
+    upload_url = reverse("learning_awards_import:upload")
+    client.force_login(staff_with("add_certificationaward"))
+    assert upload_url in client.get(reverse("wagtailadmin_home")).text
+    page = client.get(upload_url)
+    assert "<code>credential_id</code>" in page.text
+    assert "One of: sec." in page.text
+
+    client.force_login(staff_with("view_certificationaward"))
+    assert upload_url not in client.get(reverse("wagtailadmin_home")).text
+    refused = client.get(upload_url)
+    assert refused.url == reverse("wagtailadmin_home")
 
 
 def test_reports_export_csv_and_xlsx(client, award):
@@ -251,7 +356,7 @@ def test_the_award_preview_lists_each_holder_before_anything_is_written(
         ["王芳@cq.example,sec,2026-01-15,2028-01-15"],
         "gbk",
     )
-    url = reverse("learning_awards_import")
+    url = reverse("learning_awards_import:upload")
 
     uploaded = client.post(url, {"file": SimpleUploadedFile("awards.csv", data)})
     preview = client.get(uploaded.url)
@@ -335,18 +440,27 @@ def test_an_account_manager_sees_only_their_partners_in_the_learning_admin(
 def test_an_account_manager_cannot_import_awards_for_another_partners_users(
     client, two_partners_awards
 ):
-    manager, _awards = two_partners_awards
+    manager, awards = two_partners_awards
+    hidden, shown = awards["other"].user, awards["mine"].user
+    hidden.first_name, hidden.last_name = "Hidden", "Holderson"
+    hidden.save()
     client.force_login(manager)
     data = (
         b"email,certification_code,issued_at,expires_at\n"
         b"other@example.com,sec,2025-01-01,2027-01-01\n"
         b"mine@example.com,sec,2025-01-01,2027-01-01\n"
     )
-    url = reverse("learning_awards_import")
+    url = reverse("learning_awards_import:upload")
 
     uploaded = client.post(url, {"file": SimpleUploadedFile("awards.csv", data)})
-    preview = client.get(uploaded.url).text
+    response = client.get(uploaded.url)
+    preview = response.text
 
     assert "No user has this email address." in preview
     assert "Hidden Partner" not in preview
+    assert "Holderson" not in preview
+    assert [row.label for row in response.context["report"].rows] == [
+        "",
+        shown.get_full_name(),
+    ]
     assert CertificationAward.objects.filter(issued_at=date(2025, 1, 1)).count() == 0

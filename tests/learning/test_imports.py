@@ -52,7 +52,7 @@ def test_a_good_file_imports_every_award(tmp_path, setup):
     )
     out = StringIO()
     call_command("import_certifications", again, stdout=out, stderr=StringIO())
-    assert "0 new, 1 unchanged" in out.getvalue()
+    assert "0 new, 0 changed, 1 unchanged." in out.getvalue()
     assert CertificationAward.objects.count() == 2
 
 
@@ -145,6 +145,44 @@ def test_an_xlsx_file_with_a_bad_row_writes_nothing(tmp_path, setup):
         )
     assert "Row 3, column expires_at" in err.getvalue()
     assert not CertificationAward.objects.exists()
+
+
+def test_a_user_named_may_import_only_their_partners_users(tmp_path, setup):
+    from django.contrib.auth.models import Permission
+
+    from partner_portal.partners.services import account_manager_permissions_sync
+    from tests.factories import PartnerFactory, StaffFactory
+
+    manager = StaffFactory(username="cam")
+    manager.user_permissions.add(
+        Permission.objects.get(codename="add_certificationaward")
+    )
+    mine = PartnerFactory(account_manager=manager)
+    account_manager_permissions_sync(partner=mine)
+    MembershipFactory(partner=mine, user__email="mine@example.com")
+    path = _write(
+        tmp_path,
+        HEADER
+        + "ana@example.com,sec,2024-01-01,2026-01-01,\n"
+        + "mine@example.com,sec,2024-01-01,2026-01-01,\n",
+    )
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="1 error"):
+        call_command(
+            "import_certifications", path, "--user=cam", stdout=StringIO(), stderr=err
+        )
+
+    assert "Row 2, column email: No user has this email address." in err.getvalue()
+    assert not CertificationAward.objects.exists()
+    with pytest.raises(CommandError, match="may not run this import"):
+        call_command(
+            "import_certifications",
+            path,
+            f"--user={UserFactory().username}",
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
 
 
 @each_case

@@ -1,39 +1,18 @@
-from pathlib import Path
-
-from django.utils.translation import gettext as _
-
-from learning.imports import certifications_import
-from partner_portal.imports.command import ImportReportingCommand, progress_bar
+from learning.imports.kinds import CERTIFICATION_AWARDS
+from partner_portal.imports.command import ImportCommand
 
 
-class Command(ImportReportingCommand):
+class Command(ImportCommand):
     help = (
-        "Import historical certification awards from a .csv or .xlsx file with the "
-        "columns email, certification_code, issued_at, expires_at, credential_id. "
-        "A file with any error imports nothing."
+        "Import certification awards from a previous system from a CSV or XLSX "
+        "file. Columns: email, certification_code, issued_at, expires_at and "
+        "credential_id (optional; left empty, the award gets a new one). A row "
+        "whose credential ID is already stored with the same holder, certification "
+        "and dates is unchanged. A file with any error writes nothing."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="a .csv or .xlsx file")
-        self.add_dry_run_argument(parser)
-        self.add_encoding_argument(parser)
-
-    def handle(self, *args, file, dry_run=False, encoding=None, **options):
-        path = Path(file)
-        report = self.read(
-            path,
-            lambda handle: certifications_import(
-                file=handle,
-                filename=path.name,
-                dry_run=dry_run,
-                progress=progress_bar,
-                encoding=encoding,
-            ),
-        )
-        self.finish(
-            report,
-            path=path,
-            dry_run=dry_run,
-            summary=_("%(created)d new, %(unchanged)d unchanged.")
-            % {"created": report.created, "unchanged": report.unchanged},
-        )
+    kind = CERTIFICATION_AWARDS
+    user_help = (
+        "import as this user: the user needs the permission to add certification "
+        "awards, and only users of the partners they may see can be named "
+        "(default: any partner's users)"
+    )
