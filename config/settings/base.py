@@ -27,6 +27,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -163,6 +164,9 @@ TIME_ZONE = env("TIME_ZONE", default="UTC")
 # names another: GB18030 (a superset of GBK) as Excel saves CSV in China; a Western
 # installation sets cp1252.
 IMPORT_LEGACY_ENCODING = env("IMPORT_LEGACY_ENCODING", default="gb18030")
+# A sales file (admin upload or API) with more rows than this is checked and imported
+# by the task worker, and the request answers at once (partner_portal/incentives).
+SALES_IMPORT_BACKGROUND_ROWS = env.int("SALES_IMPORT_BACKGROUND_ROWS", default=50_000)
 USE_I18N = True
 USE_TZ = True
 

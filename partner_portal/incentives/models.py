@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .currencies import validate_currency
 
@@ -61,6 +62,112 @@ class SalesSource(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SalesImportJob(models.Model):
+    """A file checked or imported by the task worker, rather than in the request.
+
+    Files above SALES_IMPORT_BACKGROUND_ROWS rows, from the admin or the API, take
+    longer than a request should wait. The job keeps the stored file, who started
+    it and in which language (its messages are worded in it), then the worker's
+    progress and, once it ends, the same report an import in the request gives:
+    the counts, or the first 1,000 errors with their row and column. Only the user
+    who started a job sees it (`sales_import_jobs_visible_to`). A job that failed
+    keeps its report and wrote nothing; a succeeded import names its source.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=SalesSource.Kind.choices)
+    name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(
+        _("file"), upload_to="sales_imports/pending/", max_length=255
+    )
+    encoding = models.CharField(
+        _("encoding asked for"),
+        max_length=40,
+        blank=True,
+        help_text=_("Empty: UTF-8, or else the installation's legacy encoding."),
+    )
+    language = models.CharField(_("language"), max_length=15, blank=True)
+    dry_run = models.BooleanField(
+        _("check only"),
+        default=False,
+        help_text=_("Checked and described, nothing written, until confirmed."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(
+        _("rows expected"),
+        default=0,
+        help_text=_(
+            "Counted from the file's lines before reading it; exact once read."
+        ),
+    )
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("lines created"), default=0)
+    updated_count = models.PositiveIntegerField(_("lines updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("lines unchanged"), default=0)
+    # {"encoding", "file_error", "error_count", "errors": [{"row", "column",
+    # "message"}]}, the errors sorted by row and column as an import reports them.
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    source = models.ForeignKey(
+        SalesSource,
+        verbose_name=_("source"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("sales import job")
+        verbose_name_plural = _("sales import jobs")
+        # Seen and confirmed by the user who started it, through the import view.
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    def get_stage_display(self) -> str:
+        """The status as the user's list of jobs names it, check or import."""
+        check = self.dry_run
+        return {
+            self.Status.QUEUED: _("Waiting to be checked")
+            if check
+            else _("Waiting to be imported"),
+            self.Status.RUNNING: _("Being checked") if check else _("Being imported"),
+            self.Status.SUCCEEDED: _("Checked, ready to import")
+            if check
+            else pgettext_lazy("sales import job", "Imported"),
+            self.Status.FAILED: _("Cannot be imported"),
+        }[self.status]
+
+    @property
+    def read_all(self) -> bool:
+        """Whether every row is read (the worker then checks and merges them)."""
+        return self.status == self.Status.RUNNING and self.rows_read >= self.rows_total
 
 
 class BrinOnPostgreSQL(models.Index):

@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth
 from partner_portal.partners.models import Partner
 from partner_portal.partners.ownership import partner_owned
 
-from .models import SalesRecord, SalesSource
+from .models import SalesImportJob, SalesRecord, SalesSource
 
 
 def trailing_window(as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -125,3 +125,15 @@ def sources_visible_to(user) -> QuerySet[SalesSource]:
     """Imports that hold at least one line the staff user may see."""
     visible = sales_visible_to(user).filter(source=OuterRef("pk"))
     return SalesSource.objects.filter(Exists(visible))
+
+
+def sales_import_jobs_visible_to(user) -> QuerySet[SalesImportJob]:
+    """The background imports the user started; nobody else's, whatever their role.
+
+    A job is the user's own unfinished work (a check to confirm, a file still
+    loading); what an import wrote is listed for everyone who may see it under
+    Sales imports, as its source.
+    """
+    if not user.is_authenticated:
+        return SalesImportJob.objects.none()
+    return SalesImportJob.objects.filter(created_by=user)

@@ -23,7 +23,12 @@ from .currencies import currency_choices
 from .models import SalesRecord, SalesSource
 from .permissions import SalesRecordPermissionPolicy, SalesSourcePermissionPolicy
 from .selectors import sources_visible_to
-from .views.admin import SalesByMonthView, SalesImportView
+from .views.admin import (
+    SalesByMonthView,
+    SalesImportJobProgressView,
+    SalesImportJobView,
+    SalesImportView,
+)
 
 sales_record_permission_policy = SalesRecordPermissionPolicy(SalesRecord)
 sales_source_permission_policy = SalesSourcePermissionPolicy(SalesSource)
@@ -155,15 +160,32 @@ class SalesRecordViewSet(ReadOnlyViewSet):
     ]
 
     def get_urlpatterns(self):
+        job_views = {
+            "permission_policy": self.permission_policy,
+            "index_url_name": self.get_url_name("index"),
+            "import_url_name": self.get_url_name("import"),
+            "progress_url_name": self.get_url_name("import_job_progress"),
+        }
         return [
             *super().get_urlpatterns(),
             path(
                 "import/",
                 SalesImportView.as_view(
                     index_url_name=self.get_url_name("index"),
+                    job_url_name=self.get_url_name("import_job"),
                     permission_policy=self.permission_policy,
                 ),
                 name="import",
+            ),
+            path(
+                "import/<int:pk>/",
+                SalesImportJobView.as_view(**job_views),
+                name="import_job",
+            ),
+            path(
+                "import/<int:pk>/progress/",
+                SalesImportJobProgressView.as_view(**job_views),
+                name="import_job_progress",
             ),
         ]
 

@@ -2,20 +2,32 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from learning.models import CertificationAward
-from partner_portal.incentives.models import SalesRecord, SalesSource
-from partner_portal.incentives.services import sales_import_file, sales_import_rows
+from partner_portal.incentives.models import SalesImportJob, SalesRecord, SalesSource
+from partner_portal.incentives.selectors import sales_import_jobs_visible_to
+from partner_portal.incentives.services import (
+    sales_import_file,
+    sales_import_job_result,
+    sales_import_job_start,
+    sales_import_rows,
+)
 from partner_portal.partners.permissions import (
     partner_permission_policy,
     partners_visible_to,
@@ -41,6 +53,7 @@ from ..serializers import (
     CertificationAwardSerializer,
     PartnerProfileInputSerializer,
     PartnerSerializer,
+    RowErrorSerializer,
     SalesImportErrorSerializer,
     SalesImportResultSerializer,
     SalesImportUploadSerializer,
@@ -148,6 +161,77 @@ _dry_run = OpenApiParameter(
 )
 
 
+_job_id = OpenApiParameter(
+    "id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description=_("The id of the import, as the 202 answer to the upload gave it."),
+)
+# Documentation only: the body is a job's own fields, then once it has ended the
+# fields of the answer a load in the request gives (201/200, or 400 if refused).
+_job_schema = inline_serializer(
+    "SalesImportJob",
+    {
+        "id": serializers.IntegerField(),
+        "status": serializers.ChoiceField(choices=SalesImportJob.Status.choices),
+        "dry_run": serializers.BooleanField(),
+        "name": serializers.CharField(),
+        "rows_read": serializers.IntegerField(),
+        "rows_total": serializers.IntegerField(
+            help_text=_("About how many rows the file holds; exact once read.")
+        ),
+        "url": serializers.URLField(help_text=_("This address, to poll.")),
+        "encoding": serializers.CharField(required=False, allow_null=True),
+        "rows": serializers.IntegerField(required=False),
+        "created": serializers.IntegerField(required=False),
+        "updated": serializers.IntegerField(required=False),
+        "unchanged": serializers.IntegerField(required=False),
+        "source": serializers.IntegerField(required=False, allow_null=True),
+        "code": serializers.CharField(required=False),
+        "message": serializers.CharField(required=False),
+        "error_count": serializers.IntegerField(required=False),
+        "errors": RowErrorSerializer(many=True, required=False),
+    },
+)
+
+
+def _refused(result) -> dict:
+    """The body of a load refused for its file or its rows: 400, or a failed job."""
+    errors = [
+        {"row": e.row, "column": e.column, "message": e.message}
+        for e in result.sorted_errors()
+    ]
+    if result.file_error:
+        errors.insert(0, {"row": 0, "column": None, "message": result.file_error})
+    return {
+        "code": "invalid_rows",
+        "message": str(_("Nothing was saved: some lines are not valid.")),
+        "error_count": result.errors.total + bool(result.file_error),
+        "errors": errors,
+    }
+
+
+def _job_body(request, job: SalesImportJob) -> dict:
+    """A background load: its progress, then the answer a load in the request gives."""
+    url = reverse("v1:sales-record-import-job", kwargs={"id": job.pk})
+    body = {
+        "id": job.pk,
+        "status": job.status,
+        "dry_run": job.dry_run,
+        "name": job.name,
+        "rows_read": job.rows_read,
+        "rows_total": max(job.rows_total, job.rows_read),
+        "url": request.build_absolute_uri(url),
+    }
+    if job.finished:
+        result = sales_import_job_result(job)
+        if result.ok:
+            body |= SalesImportResultSerializer(result).data
+        else:
+            body |= _refused(result)
+    return body
+
+
 @extend_schema_view(
     create=extend_schema(
         parameters=[_dry_run],
@@ -158,9 +242,11 @@ _dry_run = OpenApiParameter(
         responses={
             201: SalesImportResultSerializer,
             200: SalesImportResultSerializer,
+            202: _job_schema,
             400: SalesImportErrorSerializer,
         },
     ),
+    import_job=extend_schema(parameters=[_job_id], responses={200: _job_schema}),
 )
 class SalesRecordViewSet(
     PartnerOwnedApiMixin,
@@ -173,7 +259,10 @@ class SalesRecordViewSet(
     A load is a JSON array of lines or a CSV/XLSX upload (field `file`); both go
     through the sales import service: same checks, all or nothing, per-row errors.
     A CSV upload that is not UTF-8 is read in `?encoding=`, or else the
-    installation's legacy encoding; the result names the encoding used.
+    installation's legacy encoding; the result names the encoding used. An upload
+    above SALES_IMPORT_BACKGROUND_ROWS rows is loaded by the task worker: the
+    answer is 202 with the import's id and the address to poll
+    (`imports/{id}/`), which gives the same result or errors once it ends.
     """
 
     serializer_class = SalesRecordSerializer
@@ -187,14 +276,29 @@ class SalesRecordViewSet(
 
     def create(self, request, *args, **kwargs):
         user = request.user
-        if not (user.is_staff and user.has_perm("incentives.import_salesrecord")):
-            raise exceptions.PermissionDenied(_("You may not import sales records."))
+        self._check_may_import(user)
         dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true"}
         scope = partners_visible_to(user)
         if "file" in request.FILES:
             upload = SalesImportUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             file = upload.validated_data["file"]
+            encoding = request.query_params.get("encoding") or None
+            job = sales_import_job_start(
+                file=file,
+                filename=file.name,
+                by=user,
+                kind=SalesSource.Kind.API,
+                dry_run=dry_run,
+                encoding=encoding or "",
+            )
+            if job is not None:
+                body = _job_body(request, job)
+                return Response(
+                    body,
+                    status=status.HTTP_202_ACCEPTED,
+                    headers={"Location": body["url"]},
+                )
             result = sales_import_file(
                 file=file,
                 filename=file.name,
@@ -202,7 +306,7 @@ class SalesRecordViewSet(
                 kind=SalesSource.Kind.API,
                 dry_run=dry_run,
                 partners=scope,
-                encoding=request.query_params.get("encoding") or None,
+                encoding=encoding,
             )
         else:
             rows = SalesRecordRowSerializer(data=request.data, many=True)
@@ -220,24 +324,32 @@ class SalesRecordViewSet(
                 partners=scope,
             )
         if not result.ok:
-            errors = [
-                {"row": e.row, "column": e.column, "message": e.message}
-                for e in result.sorted_errors()
-            ]
-            if result.file_error:
-                errors.insert(
-                    0, {"row": 0, "column": None, "message": result.file_error}
-                )
-            body = {
-                "code": "invalid_rows",
-                "message": str(_("Nothing was saved: some lines are not valid.")),
-                "error_count": result.errors.total + bool(result.file_error),
-                "errors": errors,
-            }
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            return Response(_refused(result), status=status.HTTP_400_BAD_REQUEST)
         data = SalesImportResultSerializer(result).data
         code = status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED
         return Response(data, status=code)
+
+    @action(
+        detail=False,
+        url_path=r"imports/(?P<id>[0-9]+)",
+        url_name="import-job",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def import_job(self, request, **kwargs):
+        """An upload the task worker loads: its progress, then its result or errors.
+
+        Only the caller who uploaded it sees it; anyone else's answers 404.
+        """
+        self._check_may_import(request.user)
+        job = get_object_or_404(
+            sales_import_jobs_visible_to(request.user), pk=kwargs["id"]
+        )
+        return Response(_job_body(request, job))
+
+    def _check_may_import(self, user):
+        if not (user.is_staff and user.has_perm("incentives.import_salesrecord")):
+            raise exceptions.PermissionDenied(_("You may not import sales records."))
 
 
 class CertificationAwardViewSet(

@@ -5,17 +5,22 @@ imports that same stored file through the same service, checking it again (the
 ledger or the partners may have changed in between), and the import's source keeps
 the file. The confirm form carries a signed token naming the stored file and the
 user, so nobody can confirm another person's upload or name a file of their own.
+
+A file above SALES_IMPORT_BACKGROUND_ROWS rows is checked, then imported, by the
+task worker instead (services/jobs.py): the upload and the confirmation redirect
+at once to the job's page, which follows the worker's progress and then shows the
+same report.
 """
 
-import uuid
-from pathlib import PurePath
-
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -29,14 +34,21 @@ from partner_portal.partners.permissions import partners_visible_to
 
 from ..charts import revenue_charts
 from ..forms import SalesChartForm, SalesUploadForm
-from ..models import SalesSource
+from ..models import SalesImportJob, SalesSource
 from ..permissions import SalesRecordPermissionPolicy
-from ..selectors import sales_visible_to
-from ..services import sales_import_file
+from ..selectors import sales_import_jobs_visible_to, sales_visible_to
+from ..services import (
+    sales_import_file,
+    sales_import_job_confirm,
+    sales_import_job_result,
+    sales_import_job_start,
+    sales_upload_store,
+)
 
 TOKEN_SALT = "incentives.sales-import"  # noqa: S105 (a namespace, not a secret)
 TOKEN_MAX_AGE = 24 * 3600
-PENDING_FOLDER = "sales_imports/pending"
+# The import page lists the user's latest background imports, to find them again.
+JOBS_LISTED = 5
 
 
 class SalesImportView(WagtailAdminTemplateMixin, View):
@@ -44,6 +56,7 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
     page_title = gettext_lazy("Import sales")
     header_icon = "upload"
     index_url_name = None
+    job_url_name = None
     permission_policy: SalesRecordPermissionPolicy = None
 
     def dispatch(self, request, *args, **kwargs):
@@ -69,14 +82,20 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
             return self.render(form=form)
         upload = form.cleaned_data["file"]
         encoding = form.cleaned_data["encoding"]
+        job = sales_import_job_start(
+            file=upload,
+            filename=upload.name,
+            by=request.user,
+            kind=SalesSource.Kind.UPLOAD,
+            dry_run=True,
+            encoding=encoding,
+        )
+        if job is not None:
+            return redirect(self.job_url_name, job.pk)
         result = self.run(upload, upload.name, dry_run=True, encoding=encoding)
         token = None
         if result.ok:
-            suffix = PurePath(upload.name).suffix.lower()
-            upload.seek(0)
-            stored = default_storage.save(
-                f"{PENDING_FOLDER}/{uuid.uuid4().hex}{suffix}", upload
-            )
+            stored = sales_upload_store(file=upload, filename=upload.name)
             token = signing.dumps(
                 {
                     "file": stored,
@@ -101,6 +120,16 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
             )
             return redirect(request.path)
         with default_storage.open(data["file"], "rb") as file:
+            job = sales_import_job_start(
+                file=file,
+                filename=data["name"],
+                by=request.user,
+                kind=SalesSource.Kind.UPLOAD,
+                encoding=data.get("encoding", ""),
+                stored_file=data["file"],
+            )
+            if job is not None:
+                return redirect(self.job_url_name, job.pk)
             result = self.run(
                 file,
                 data["name"],
@@ -141,7 +170,131 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
         result = context.get("result")
         if result is not None:
             context["encoding_note"] = encoding_note(result.encoding)
+        context["jobs"] = sales_import_jobs_visible_to(self.request.user)[:JOBS_LISTED]
+        context["job_url_name"] = self.job_url_name
+        context["background_rows"] = number_format(
+            settings.SALES_IMPORT_BACKGROUND_ROWS, force_grouping=True
+        )
         return self.render_to_response(self.get_context_data(**context))
+
+
+def _progress(job: SalesImportJob) -> dict:
+    """What the page says of an unfinished job; its script asks for the same."""
+    read, total = job.rows_read, max(job.rows_total, job.rows_read)
+    numbers = {
+        "read": number_format(read, force_grouping=True),
+        "total": number_format(total, force_grouping=True),
+    }
+    if job.finished:
+        # The script then loads the page again, which shows the report.
+        phase = detail = ""
+    elif job.status == SalesImportJob.Status.QUEUED:
+        phase = _("The file is waiting for the task worker to start on it.")
+        detail = _("About %(total)s rows to read.") % numbers
+    elif not job.read_all:
+        phase = _("The task worker is reading the file.")
+        detail = _("%(read)s of about %(total)s rows read.") % numbers
+    else:
+        if job.dry_run:
+            phase = _("Every row is read; the task worker is checking them.")
+        else:
+            phase = _(
+                "Every row is read; the task worker is checking them and writing "
+                "them to the ledger."
+            )
+        detail = _("All %(read)s rows are read.") % numbers
+    return {
+        "status": job.status,
+        "finished": job.finished,
+        # A bar that fills while rows are read; before and after, one that waits.
+        "determinate": job.status == SalesImportJob.Status.RUNNING and not job.read_all,
+        "rows_read": read,
+        "rows_total": total,
+        "phase": phase,
+        "detail": detail,
+    }
+
+
+class _SalesImportJobMixin:
+    """The job of the URL, if the user may import and started it; else 404.
+
+    Another user's job answers 404 whatever their role, as a line they may not see
+    does, so that its file name is never shown to them.
+    """
+
+    permission_policy: SalesRecordPermissionPolicy = None
+    index_url_name = None
+    import_url_name = None
+    progress_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_may_import(request.user):
+            raise PermissionDenied
+        self.job = get_object_or_404(
+            sales_import_jobs_visible_to(request.user).select_related("source"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SalesImportJobView(_SalesImportJobMixin, WagtailAdminTemplateMixin, View):
+    """A file the task worker checks or imports: its progress, then its report.
+
+    The page follows the worker with a small script (sales_import_progress.js) and
+    a Refresh button without it. A succeeded check offers to import the file,
+    which the worker then checks again before writing, as a confirmed upload is.
+    """
+
+    template_name = "incentives/admin/import_job.html"
+    page_title = gettext_lazy("Import sales")
+    header_icon = "upload"
+
+    def get_page_subtitle(self):
+        return self.job.name
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("Sales records")},
+            {"url": reverse(self.import_url_name), "label": _("Import sales")},
+            {"url": "", "label": self.job.name},
+        ]
+
+    def get(self, request, pk):
+        job = self.job
+        context = {
+            "job": job,
+            "import_url": reverse(self.import_url_name),
+            "progress_url": reverse(self.progress_url_name, args=[job.pk]),
+        }
+        if job.finished:
+            result = sales_import_job_result(job)
+            context |= {
+                "result": result,
+                "encoding_note": encoding_note(result.encoding),
+                "lines_url": f"{reverse(self.index_url_name)}?source={job.source_id}",
+            }
+        else:
+            context["progress"] = _progress(job)
+        return self.render_to_response(self.get_context_data(**context))
+
+    def post(self, request, pk):
+        if not sales_import_job_confirm(job=self.job, by=request.user):
+            messages.error(
+                request,
+                _(
+                    "This file cannot be imported from here: it is already "
+                    "imported, or its check found errors."
+                ),
+            )
+        return redirect(request.path)
+
+
+class SalesImportJobProgressView(_SalesImportJobMixin, View):
+    """The job's progress as JSON, for the progress page's script."""
+
+    def get(self, request, pk):
+        return JsonResponse(_progress(self.job))
 
 
 class SalesByMonthView(WagtailAdminTemplateMixin, TemplateView):

@@ -259,3 +259,103 @@ def test_an_unknown_encoding_is_refused_with_its_name(world, importer):
 
     assert response.status_code == 400
     assert "“nonsense” is not an encoding we know." in str(response.json())
+
+
+def big_csv(*extra):
+    """Six lines of partner C, over the limit the tests below set, then `extra`."""
+    lines = [f"INV-G{n},1,CRM-C,2026-06-01,SKU-9,1,10.00,EUR" for n in range(6)]
+    csv = io.BytesIO("\n".join([",".join(COLUMNS), *lines, *extra, ""]).encode("utf-8"))
+    csv.name = "big.csv"
+    return csv
+
+
+@pytest.fixture
+def background(settings, tmp_path):
+    settings.SALES_IMPORT_BACKGROUND_ROWS = 5
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_a_big_upload_answers_202_then_its_job_reports_the_import(
+    world, importer, background, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as worker:
+        response = importer.post(URL, {"file": big_csv()}, format="multipart")
+
+    assert response.status_code == 202, response.json()
+    body = response.json()
+    assert (body["status"], body["dry_run"], body["rows_total"]) == ("queued", False, 6)
+    assert response["Location"] == body["url"]
+    assert body["url"].endswith(f"/api/v1/sales-records/imports/{body['id']}/")
+    assert not SalesRecord.objects.filter(invoice_number__startswith="INV-G").exists()
+
+    worker[0]()
+    job = importer.get(body["url"])
+
+    assert job.status_code == 200
+    report = job.json()
+    assert (report["status"], report["rows_read"], report["rows"]) == (
+        "succeeded",
+        6,
+        6,
+    )
+    assert (report["created"], report["updated"], report["unchanged"]) == (6, 0, 0)
+    assert report["encoding"] == "UTF-8"
+    assert SalesSource.objects.get(pk=report["source"]).kind == "api"
+    assert SalesRecord.objects.filter(invoice_number__startswith="INV-G").count() == 6
+
+
+def test_a_big_upload_with_an_error_reports_it_as_a_400_would(
+    world, importer, background, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        body = importer.post(
+            URL,
+            {"file": big_csv("INV-G9,1,CRM-C,2026-06-31,SKU-9,1,10.00,EUR")},
+            format="multipart",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        ).json()
+
+    report = importer.get(body["url"]).json()
+
+    assert report["status"] == "failed"
+    assert (report["code"], report["error_count"]) == ("invalid_rows", 1)
+    [error] = report["errors"]
+    assert (error["row"], error["column"]) == (8, "date")
+    # Worded in the language of the upload, as an answer in the request would be.
+    assert error["message"] == "请按 YYYY-MM-DD 格式输入有效日期，例如 2025-01-31。"  # noqa: RUF001
+    assert not SalesRecord.objects.filter(invoice_number__startswith="INV-G").exists()
+    assert not SalesSource.objects.exists()
+
+
+def test_another_importer_gets_404_for_someone_elses_import(
+    world, importer, background, django_capture_on_commit_callbacks
+):
+    other = staff_with_permissions("view_partner", username="other-finance")
+    from django.contrib.auth.models import Permission
+
+    other.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="incentives", codename="import_salesrecord"
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        body = importer.post(URL, {"file": big_csv()}, format="multipart").json()
+
+    response = token_client(other).get(body["url"])
+
+    assert response.status_code == 404
+    assert "big.csv" not in response.content.decode()
+    assert world.client("manager").get(body["url"]).status_code == 403
+
+
+def test_a_small_upload_is_still_answered_in_the_request(world, importer, background):
+    csv = io.BytesIO(
+        b"invoice_number,line_number,partner_external_id,date,sku,quantity,amount,"
+        b"currency\nINV-F1,1,CRM-C,2026-06-01,SKU-9,1,10.00,EUR\n"
+    )
+    csv.name = "sales.csv"
+
+    response = importer.post(URL, {"file": csv}, format="multipart")
+
+    assert response.status_code == 201
+    assert SalesRecord.objects.filter(invoice_number="INV-F1").exists()

@@ -12,9 +12,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from partner_portal.incentives import services
 from partner_portal.incentives.models import SalesRecord, SalesRecordChange, SalesSource
 from partner_portal.incentives.services import Outcome, sales_import_rows
+from partner_portal.incentives.services import indexes as bulk_indexes
 from partner_portal.partners.models import Partner
 from tests.chinese_files import NAMES, each_case, excel_csv
 from tests.factories import PartnerFactory, StaffFactory
@@ -484,6 +484,33 @@ def test_a_file_is_read_as_the_python_reader_reads_it(tmp_path, partners, case, 
     assert result.rows == lines.count()
 
 
+def test_a_gb18030_file_has_its_cells_stripped_as_the_python_reader_does(
+    tmp_path, partners
+):
+    """Only the rows with a cell to strip are rewritten (see reading.copy_file)."""
+    path = tmp_path / "sales.csv"
+    path.write_bytes(
+        excel_csv(
+            HEADER,
+            [
+                f"INV-1,1,P-1,2026-01-15,\u3000{NAMES[0]} ,2,100.00, cny",
+                f"INV-2,1,P-2,2026-01-15,{NAMES[1]},1,5.00,CNY",
+            ],
+            "gb18030",
+        )
+    )
+
+    result = run_import(path)
+
+    assert result.ok, result.sorted_errors()
+    assert result.encoding == "gb18030"
+    lines = SalesRecord.objects.order_by("invoice_number")
+    assert [(line.sku, line.currency) for line in lines] == [
+        (NAMES[0], "CNY"),
+        (NAMES[1], "CNY"),
+    ]
+
+
 def test_a_line_of_backslash_dot_does_not_end_the_file(tmp_path, partners):
     """In a CSV COPY, a line that is only "\\." ends the data without an error."""
     path = tmp_path / "sales.csv"
@@ -549,7 +576,7 @@ def test_a_load_larger_than_the_ledger_leaves_its_indexes_as_they_were(
     tmp_path, partners, monkeypatch
 ):
     """Such a load builds the indexes anew after its lines are in (BULK_LINES)."""
-    monkeypatch.setattr(services, "BULK_LINES", 2)
+    monkeypatch.setattr(bulk_indexes, "BULK_LINES", 2)
     indexes = ledger_indexes()
     first = write_csv(
         tmp_path / "first.csv", GOOD, "INV-1,2,P-2,2025-02-01,SKU-B,1,5.00,USD"
@@ -579,8 +606,8 @@ def test_a_large_load_does_not_wait_long_for_readers_of_the_ledger(
     tmp_path, partners, monkeypatch
 ):
     """While a report reads the ledger, a large load updates its indexes as it goes."""
-    monkeypatch.setattr(services, "BULK_LINES", 1)
-    monkeypatch.setattr(services, "BULK_LOCK_WAIT", "50ms")
+    monkeypatch.setattr(bulk_indexes, "BULK_LINES", 1)
+    monkeypatch.setattr(bulk_indexes, "BULK_LOCK_WAIT", "50ms")
     database = connection.settings_dict
     with psycopg.connect(
         dbname=database["NAME"],
@@ -629,7 +656,7 @@ def test_imports_leave_no_working_table_behind(tmp_path, partners):
 
 
 def test_a_database_user_who_may_not_create_schemas_still_imports(tmp_path, partners):
-    """The import's working tables are then temporary ones (see _own_schema)."""
+    """The import's working tables are then temporary ones (see staging.own_schema)."""
     with connection.cursor() as cursor:
         cursor.execute("CREATE ROLE cplms_importer NOLOGIN")
         cursor.execute(
@@ -650,10 +677,10 @@ def test_a_load_smaller_than_the_ledger_never_locks_its_readers_out(
     tmp_path, partners, monkeypatch
 ):
     """Even before PostgreSQL has estimated the ledger's size (never analysed)."""
-    monkeypatch.setattr(services, "BULK_LINES", 1)
+    monkeypatch.setattr(bulk_indexes, "BULK_LINES", 1)
     held = [f"INV-{n},1,P-1,2025-01-31,SKU-A,1,1.00,USD" for n in range(1, 4)]
     with monkeypatch.context() as patch:
-        patch.setattr(services, "BULK_LINES", 10)
+        patch.setattr(bulk_indexes, "BULK_LINES", 10)
         assert run_import(write_csv(tmp_path / "held.csv", *held)).created == 3
     statements = []
 
