@@ -46,9 +46,3 @@ def search_state() -> SearchState:
     return SearchState(
         mode="elasticsearch", up=status in {"green", "yellow"}, detail=str(status)
     )
-
-
-def cluster_version() -> str:
-    """The Elasticsearch version of the node this installation talks to."""
-    nodes = get_client().nodes.info(node_id="_local", metric="_none")["nodes"]
-    return next(iter(nodes.values()))["version"]

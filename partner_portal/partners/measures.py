@@ -32,10 +32,6 @@ def register_measure(measure: Measure) -> None:
     _measures[measure.name] = measure
 
 
-def unregister_measure(name: str) -> None:
-    _measures.pop(name, None)
-
-
 def measure_values(
     name: str, partner_ids: Iterable[int], as_of: date, **params
 ) -> dict[int, object]:

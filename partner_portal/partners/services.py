@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from .models import (
-    AUDIENCE_STAGES,
     Partner,
     PartnerUserObjectPermission,
     Stage,
     StageChange,
-    Tier,
     TierChange,
     User,
 )
@@ -110,55 +108,6 @@ def partner_update(
     current.full_clean()
     current.save()
     return current
-
-
-def partner_change_stage(
-    *, partner: Partner, to_stage: str, by: User | None, reason: str
-) -> Partner:
-    return partner_update(partner=partner, by=by, reason=reason, stage=to_stage)
-
-
-def _desired_tier_group_ids(user):
-    if not user.is_active or user.is_staff:
-        return set()
-    rows = Partner.objects.filter(
-        memberships__user=user, stage__in=AUDIENCE_STAGES
-    ).values_list("tier__group_id", flat=True)
-    return set(rows)
-
-
-@transaction.atomic
-def tier_groups_sync_user(*, user: User) -> None:
-    """Make the user's tier groups match their partner's tier while it has access."""
-    desired = _desired_tier_group_ids(user)
-    current = set(user.groups.filter(tier__isnull=False).values_list("id", flat=True))
-    if current - desired:
-        user.groups.remove(*(current - desired))
-    if desired - current:
-        user.groups.add(*(desired - current))
-
-
-@transaction.atomic
-def tier_groups_sync_partner(*, partner: Partner) -> None:
-    for user in User.objects.filter(membership__partner=partner):
-        tier_groups_sync_user(user=user)
-
-
-@transaction.atomic
-def tier_groups_sync_all() -> None:
-    """Reconcile every tier group with the active partner users at its tier."""
-    for tier in Tier.objects.select_related("group"):
-        tier.group.user_set.set(
-            User.objects.filter(
-                is_active=True,
-                is_staff=False,
-                membership__partner__tier=tier,
-                membership__partner__stage__in=AUDIENCE_STAGES,
-            )
-        )
-    Group.user_set.through.objects.filter(
-        group__tier__isnull=False, user__is_active=False
-    ).delete()
 
 
 @transaction.atomic

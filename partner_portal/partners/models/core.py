@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -37,14 +37,6 @@ class Tier(models.Model):
         _("rank"), unique=True, help_text=_("1 is the lowest tier.")
     )
     description = models.TextField(_("description"), blank=True)
-    group = models.OneToOneField(
-        Group,
-        verbose_name=_("group"),
-        on_delete=models.PROTECT,
-        related_name="tier",
-        editable=False,
-        help_text=_("Kept equal to the active partner users at this tier."),
-    )
     min_trailing_revenue = models.DecimalField(
         _("minimum trailing 12-month revenue"),
         max_digits=14,
@@ -79,20 +71,6 @@ class Tier(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        # Every tier owns exactly one group, named after its code.
-        name = self.group_name(self.code)
-        if self.group_id is None:
-            self.group, _created = Group.objects.get_or_create(name=name)
-        elif self.group.name != name:
-            self.group.name = name
-            self.group.save(update_fields=["name"])
-        super().save(*args, **kwargs)
-
-    @staticmethod
-    def group_name(code):
-        return f"Tier: {code}"
 
 
 class Stage(models.TextChoices):
@@ -133,23 +111,6 @@ class PartnerType(models.TextChoices):
     MSP = "msp", _("Managed service provider")
     REFERRAL = "referral", _("Referral partner")
     SYSTEM_INTEGRATOR = "system_integrator", _("System integrator")
-
-
-class PartnerQuerySet(models.QuerySet):
-    def with_access(self):
-        """Partners whose users currently have partner access."""
-        return self.filter(stage__in=AUDIENCE_STAGES)
-
-    def with_tier_on(self, day):
-        """Annotate `tier_id_on`: the tier in effect on `day` (None before joining)."""
-        from .history import TierChange
-
-        in_effect = TierChange.objects.filter(
-            partner=models.OuterRef("pk"), effective_from__lte=day
-        ).order_by("-effective_from", "-id")
-        return self.annotate(
-            tier_id_on=models.Subquery(in_effect.values("tier_id")[:1])
-        )
 
 
 country_code_validator = RegexValidator(
@@ -235,8 +196,6 @@ class Partner(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -125,13 +125,14 @@ def test_demotion_waits_for_the_grace_period_with_the_partner_at_risk(
         None,
     )
 
-    def tier_on(day):
-        return Tier.objects.get(
-            pk=Partner.objects.with_tier_on(day).get(pk=partner.pk).tier_id_on
-        ).code
-
-    assert tier_on(due - datetime.timedelta(days=1)) == "gold"
-    assert tier_on(due) == "silver"
+    # Gold until the day before, silver from the day the grace period ended.
+    history = list(
+        partner.tier_changes.order_by("-effective_from", "-id").values_list(
+            "tier__code", "effective_from"
+        )
+    )
+    assert history[0] == ("silver", due)
+    assert history[1][0] == "gold" and history[1][1] < due
 
 
 def test_meeting_the_requirements_again_ends_the_grace_period(figures, requirements):
