@@ -1,5 +1,7 @@
 """Reads of the learning app: progress, the CERTIFIED_USERS measure, reports."""
 
+from __future__ import annotations
+
 from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q
@@ -11,13 +13,15 @@ from partner_portal.partners.selectors import membership_for
 
 from .models import (
     CertificationAward,
-    CoursePage,
     Enrolment,
     LearningPath,
     LearningPathStep,
     LessonCompletion,
-    LessonPage,
 )
+
+# The page classes through their module, read when called: the pages' routes call
+# these selectors, so this module is imported while the pages are being defined.
+from .models import pages as page_models
 
 
 def compute_certified_users(
@@ -35,13 +39,13 @@ def compute_certified_users(
 
 def courses_for(audience: Audience, pages=None):
     """Live courses the audience may see, in page-tree order."""
-    courses = CoursePage.objects.live().filter(audience.q())
+    courses = page_models.CoursePage.objects.live().filter(audience.q())
     if pages is not None:
         courses = courses.filter(pk__in=pages.values("pk"))
     return courses.select_related("product").order_by("path")
 
 
-def course_progress(*, user, course: CoursePage) -> dict:
+def course_progress(*, user, course: page_models.CoursePage) -> dict:
     """The learner's current pass through a course, for the course page: only the
     lessons the user may see are listed and counted."""
     from .services import current_enrolment, quiz_state
@@ -64,7 +68,7 @@ def course_progress(*, user, course: CoursePage) -> dict:
     }
 
 
-def lesson_state(*, user, lesson: LessonPage) -> dict:
+def lesson_state(*, user, lesson: page_models.LessonPage) -> dict:
     from .services import current_enrolment
 
     if not audience_for(user).is_partner:
@@ -113,12 +117,12 @@ def learning_paths_for(user) -> list[dict]:
     for course in courses.values():
         lesson_filter |= Q(path__startswith=course.path, depth=course.depth + 1)
     for lesson_pk, lesson_path in (
-        LessonPage.objects.live()
+        page_models.LessonPage.objects.live()
         .filter(lesson_filter)
         .visible_to(audience)
         .values_list("pk", "path")
     ):
-        parent = course_by_path[lesson_path[: -LessonPage.steplen]]
+        parent = course_by_path[lesson_path[: -page_models.LessonPage.steplen]]
         lessons_of[parent].add(lesson_pk)
     completed, open_enrolments = set(), {}
     for pk, course_id, completed_at in Enrolment.objects.filter(
@@ -257,7 +261,9 @@ def hardest_questions(*, viewer, limit: int = 20):
             counts = tally.setdefault((course_id, question_id), [0, 0])
             counts[0] += 1
             counts[1] += 0 if right else 1
-    courses = CoursePage.objects.in_bulk({course_id for course_id, _ in tally})
+    courses = page_models.CoursePage.objects.in_bulk(
+        {course_id for course_id, _ in tally}
+    )
     rows = []
     for (course_id, question_id), (answered, wrong) in tally.items():
         course = courses.get(course_id)

@@ -1,9 +1,12 @@
 """Writes of the learning app: enrolments, progress, quiz grading, awards."""
 
+from __future__ import annotations
+
 import calendar
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,13 +20,16 @@ from partner_portal.partners.onboarding import onboarding_event
 from .models import (
     Certification,
     CertificationAward,
-    CoursePage,
     Enrolment,
     LessonCompletion,
-    LessonPage,
     QuizAttempt,
 )
 from .signals import award_expired
+
+if TYPE_CHECKING:
+    # Only named in annotations: the pages' routes call these services, so this
+    # module is imported while learning.models.pages is being defined.
+    from .models import CoursePage, LessonPage
 
 _shuffle = random.SystemRandom().shuffle
 

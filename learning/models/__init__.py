@@ -1,7 +1,11 @@
 from .certifications import Certification, CertificationAward
-from .pages import CourseIndexPage, CourseLevel, CoursePage, LessonPage
 from .paths import LearningPath, LearningPathStep
 from .progress import Enrolment, LessonCompletion, QuizAttempt
+
+# isort: split
+# The pages last: pages.py imports learning.services and learning.selectors (their
+# routes call them), and those import the models above by name.
+from .pages import CourseIndexPage, CourseLevel, CoursePage, LessonPage
 
 __all__ = [
     "Certification",

@@ -4,9 +4,13 @@ A course is seen by the audiences its access level allows; a lesson additionally
 only when its course is. That rule is written once, here (`LessonPage.visible_to` and
 its SQL form `LessonQuerySet.visible_to`); serving, the course page, completion,
 progress, learning paths, lesson files and search all ask it. The quiz is part of
-the course page (its questions are a StreamField), and its routes (`quiz/`,
-`enrol/`) are served through the course's `serve()`, so the access rule guards them
-as well.
+the course page (its questions are a StreamField).
+
+What a learner does is a route of these pages (RoutablePageMixin) that parses the
+request, calls `learning.services` and renders: `<course>/enrol/`, `<course>/quiz/`
+and a POST to `<lesson>/` that completes it. Wagtail serves a route through the
+page's `serve()`, and AccessControlledPage comes before RoutablePageMixin in the
+bases, so a page the user may not see answers 404 before any route runs.
 """
 
 from django.contrib import messages
@@ -16,6 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +43,7 @@ from partner_portal.partners.access import (
     strictest,
 )
 
+from .. import selectors, services
 from ..blocks import LessonBodyBlock, QuizBlock
 
 
@@ -64,10 +70,8 @@ class CourseIndexPage(AccessControlledPage, Page):
         verbose_name = _("course index")
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import courses_for
-
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = courses_for(
+        context["courses"] = selectors.courses_for(
             audience_for(request.user), self.get_children()
         )
         return context
@@ -177,10 +181,8 @@ class CoursePage(AccessControlledPage, RoutablePageMixin, Page):
         return {block.id: block.value for block in self.questions}
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import course_progress
-
         context = super().get_context(request, *args, **kwargs)
-        context["progress"] = course_progress(user=request.user, course=self)
+        context["progress"] = selectors.course_progress(user=request.user, course=self)
         return context
 
     @path("")
@@ -189,13 +191,13 @@ class CoursePage(AccessControlledPage, RoutablePageMixin, Page):
 
     @path("enrol/")
     def enrol(self, request):
-        from ..services import enrolment_start
-
+        """POST enrols the learner, or resumes their pass, at the lesson to take
+        next; anything else goes back to the course."""
         if request.method != "POST":
             return redirect(self.url)
         learner = _learner_or_404(request)
         try:
-            enrolment = enrolment_start(user=learner, course=self)
+            enrolment = services.enrolment_start(user=learner, course=self)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self.url)
@@ -204,9 +206,69 @@ class CoursePage(AccessControlledPage, RoutablePageMixin, Page):
 
     @path("quiz/")
     def quiz(self, request):
-        from ..views import quiz_view
+        """GET shows the quiz state, the open attempt or a graded one
+        (`?result=<attempt>`); POST starts an attempt or submits one. Staff see a
+        preview of the questions."""
+        if not self.has_quiz:
+            raise Http404
+        if not audience_for(request.user).is_partner:
+            # Staff preview the questions; nobody else reaches this route.
+            return self._quiz_response(
+                request, learner=False, preview=self.question_blocks().values()
+            )
+        if request.method == "POST":
+            return self._quiz_post(request)
+        enrolment = services.current_enrolment(user=request.user, course=self)
+        state = services.quiz_state(enrolment=enrolment, course=self)
+        context = {"state": state}
+        if state.open_attempt is not None:
+            context["attempt"] = state.open_attempt
+            context["questions"] = _shown_questions(self, state.open_attempt)
+        result_pk = request.GET.get("result", "")
+        if enrolment is not None and result_pk.isdigit():
+            result = enrolment.attempts.filter(
+                pk=int(result_pk), submitted_at__isnull=False
+            ).first()
+            if result is not None:
+                context["result"] = result
+                context["graded"] = _graded_questions(self, result)
+        return self._quiz_response(request, learner=True, **context)
 
-        return quiz_view(request, self)
+    def _quiz_post(self, request):
+        quiz_url = self.url + self.reverse_subpage("quiz")
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                services.quiz_attempt_start(user=request.user, course=self)
+            elif action == "submit":
+                enrolment = services.current_enrolment(user=request.user, course=self)
+                attempt_pk = request.POST.get("attempt", "")
+                if enrolment is None or not attempt_pk.isdigit():
+                    raise Http404
+                attempt = enrolment.attempts.filter(
+                    submitted_at__isnull=True, pk=int(attempt_pk)
+                ).first()
+                if attempt is None:
+                    raise Http404
+                answers = {
+                    item["question"]: [
+                        int(value)
+                        for value in request.POST.getlist(f"q-{item['question']}")
+                        if value.isdigit()
+                    ]
+                    for item in attempt.layout
+                }
+                attempt = services.quiz_attempt_submit(attempt=attempt, answers=answers)
+                return redirect(f"{quiz_url}?result={attempt.pk}")
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(quiz_url)
+
+    def _quiz_response(self, request, **context):
+        return TemplateResponse(
+            request, "learning/quiz.html", {"page": self, "self": self, **context}
+        )
 
 
 def _learner_or_404(request):
@@ -215,6 +277,59 @@ def _learner_or_404(request):
     if not audience.is_partner:
         raise Http404
     return request.user
+
+
+def _shown_questions(course, attempt):
+    """The open attempt's questions in its shuffled order, without correctness."""
+    questions = course.question_blocks()
+    shown = []
+    for number, item in enumerate(attempt.layout, start=1):
+        question = questions.get(item["question"])
+        if question is None:
+            continue
+        shown.append(
+            {
+                "id": item["question"],
+                "number": number,
+                "text": question["text"],
+                "multiple": question["multiple"],
+                "options": [
+                    {"index": index, "text": question["options"][index]["text"]}
+                    for index in item["options"]
+                    if index < len(question["options"])
+                ],
+            }
+        )
+    return shown
+
+
+def _graded_questions(course, attempt):
+    """A submitted attempt's questions with the right answers and explanations."""
+    questions = course.question_blocks()
+    graded = []
+    for number, item in enumerate(attempt.layout, start=1):
+        question = questions.get(item["question"])
+        if question is None:
+            continue
+        chosen = set(attempt.answers.get(item["question"], []))
+        graded.append(
+            {
+                "number": number,
+                "text": question["text"],
+                "right": attempt.results.get(item["question"], False),
+                "explanation": question["explanation"],
+                "options": [
+                    {
+                        "text": question["options"][index]["text"],
+                        "correct": question["options"][index]["correct"],
+                        "chosen": index in chosen,
+                    }
+                    for index in item["options"]
+                    if index < len(question["options"])
+                ],
+            }
+        )
+    return graded
 
 
 class LessonQuerySet(PageQuerySet):
@@ -229,7 +344,7 @@ class LessonQuerySet(PageQuerySet):
         return self.filter(audience.q()).filter(Exists(visible_course))
 
 
-class LessonPage(AccessControlledPage, Page):
+class LessonPage(AccessControlledPage, RoutablePageMixin, Page):
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
 
@@ -265,27 +380,24 @@ class LessonPage(AccessControlledPage, Page):
     def visible_to(self, audience):
         return audience.may_see(self.effective_access_item())
 
-    def serve(self, request, *args, **kwargs):
-        from ..services import lesson_complete, lesson_open
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.course
+        context.update(selectors.lesson_state(user=request.user, lesson=self))
+        return context
 
-        if not self.visible_to(audience_for(request.user)):
-            raise Http404
+    @path("")
+    def lesson(self, request):
+        """GET shows the lesson, remembered as the learner's place in the course;
+        POST marks it complete and opens the next lesson to take."""
         if request.method == "POST":
             learner = _learner_or_404(request)
             try:
-                next_lesson = lesson_complete(user=learner, lesson=self)
+                next_lesson = services.lesson_complete(user=learner, lesson=self)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect(self.url)
             return redirect(next_lesson.url if next_lesson else self.course.url)
         if audience_for(request.user).is_partner:
-            lesson_open(user=request.user, lesson=self)
-        return super(AccessControlledPage, self).serve(request, *args, **kwargs)
-
-    def get_context(self, request, *args, **kwargs):
-        from ..selectors import lesson_state
-
-        context = super().get_context(request, *args, **kwargs)
-        context["course"] = self.course
-        context.update(lesson_state(user=request.user, lesson=self))
-        return context
+            services.lesson_open(user=request.user, lesson=self)
+        return self.render(request)

@@ -1,13 +1,22 @@
 """The access rule on courses, lessons, quizzes and lesson files, for every tier."""
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.documents import get_document_model
 
 import pytest
 
-from learning.models import LessonPage
+from learning.models import (
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    QuizAttempt,
+)
+from partner_portal.partners.access import AccessControlledPage
 from partner_portal.partners.models import AccessLevel
 from partner_portal.resources.demo import demo_png
 from partner_portal.resources.models import PortalImage
@@ -141,3 +150,58 @@ def test_a_user_below_the_tier_cannot_enrol_complete_or_take_the_quiz(
     assert client.post(lesson.url).status_code == 404
     assert client.post(f"{course.url}quiz/", {"action": "start"}).status_code == 404
     assert not user.enrolments.exists()
+
+
+def _routes(page):
+    """Every route of a routable page, as a URL (the routes take no arguments)."""
+    return {
+        page.url + page.reverse_subpage(route.name) for route in page.get_subpage_urls()
+    }
+
+
+def test_every_route_of_a_course_the_user_may_not_see_answers_404(
+    client, partner_user_at, tier_courses
+):
+    course, lesson, _files, marker = tier_courses["gold"]
+    routes = _routes(course) | _routes(lesson)
+    # The URLs the README and the templates give learners, all of them routes.
+    assert routes == {
+        course.url,
+        f"{course.url}enrol/",
+        f"{course.url}quiz/",
+        lesson.url,
+    }
+    below_tier = partner_user_at("silver")
+    suspended = partner_user_at("platinum", stage="suspended")
+    for user in (below_tier, suspended, None):
+        client.logout()
+        if user:
+            client.force_login(user)
+        for url in routes:
+            for response in (
+                client.get(url),
+                client.post(url),
+                client.post(url, {"action": "start"}),
+                client.post(url, {"action": "submit", "attempt": "1"}),
+            ):
+                assert response.status_code == 404, (url, user)
+                assert marker.encode() not in response.content, (url, user)
+    assert not Enrolment.objects.exists()
+    assert not LessonCompletion.objects.exists()
+    assert not QuizAttempt.objects.exists()
+
+
+def test_routable_pages_check_access_before_dispatching_a_route():
+    """Wagtail serves a route through `serve()`; AccessControlledPage.serve only
+    guards the routes when it comes before RoutablePageMixin, whose `serve()` calls
+    the route's method without going further up."""
+    routable = [
+        model
+        for model in apps.get_models()
+        if issubclass(model, AccessControlledPage)
+        and issubclass(model, RoutablePageMixin)
+    ]
+    assert CoursePage in routable and LessonPage in routable
+    for model in routable:
+        mro = model.__mro__
+        assert mro.index(AccessControlledPage) < mro.index(RoutablePageMixin), model
