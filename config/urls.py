@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from learning.views import verify as learning_verify
+from learning.views.portal import verify as learning_verify
 from partner_portal.partners.views.company import (
     company_profile,
     company_user_update,

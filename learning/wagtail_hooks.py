@@ -17,10 +17,10 @@ from partner_portal.partners.ownership.admin import (
     ScopedIndexView,
 )
 
-from . import views_admin
 from .imports.views import AwardImportViewSet
 from .models import Certification, CertificationAward, LearningPath
 from .permissions import lesson_file_visible_to
+from .views import admin as views_admin
 
 
 @hooks.register("before_serve_document")

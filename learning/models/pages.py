@@ -211,11 +211,15 @@ class CoursePage(AccessControlledPage, RoutablePageMixin, Page):
         preview of the questions."""
         if not self.has_quiz:
             raise Http404
-        if not audience_for(request.user).is_partner:
-            # Staff preview the questions; nobody else reaches this route.
+        audience = audience_for(request.user)
+        if audience.is_staff:
+            # Staff preview the questions with their answers.
             return self._quiz_response(
                 request, learner=False, preview=self.question_blocks().values()
             )
+        if not audience.is_partner:
+            # A public course's quiz is for partner users; its answers are not.
+            raise Http404
         if request.method == "POST":
             return self._quiz_post(request)
         enrolment = services.current_enrolment(user=request.user, course=self)

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import views
 from .feeds import PublicAnnouncementsFeed
+from .views import portal as views
 
 urlpatterns = [
     path(

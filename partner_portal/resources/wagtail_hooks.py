@@ -49,7 +49,7 @@ def register_checked_image_embeds(features):
 def register_policy_admin_urls():
     from django.urls import path
 
-    from . import views
+    from .views import admin as views
 
     return [
         path(

@@ -205,3 +205,17 @@ def test_routable_pages_check_access_before_dispatching_a_route():
     for model in routable:
         mro = model.__mro__
         assert mro.index(AccessControlledPage) < mro.index(RoutablePageMixin), model
+
+
+@pytest.mark.parametrize("who", ["anonymous", "suspended"])
+def test_a_public_courses_quiz_never_shows_its_answers_to_non_partners(
+    client, make_course, partner_user_at, who
+):
+    course = make_course(code="open-101", access_level=AccessLevel.PUBLIC)
+    if who == "suspended":
+        client.force_login(partner_user_at("gold", "suspended"))
+
+    response = client.get(f"{course.url}quiz/")
+
+    assert response.status_code == 404
+    assert "✓" not in response.content.decode()

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET
 from partner_portal.partners.access import audience_for
 from partner_portal.partners.ownership import partner_owned
 
-from .certificates import certificate_pdf
-from .models import CertificationAward, CourseIndexPage
-from .models.certifications import AwardStatus
-from .selectors import awards_of, learning_paths_for
+from ..certificates import certificate_pdf
+from ..models import CertificationAward, CourseIndexPage
+from ..models.certifications import AwardStatus
+from ..selectors import awards_of, learning_paths_for
 
 
 @require_GET

@@ -1,11 +1,10 @@
 """Portal views: permission-checked images, policy acknowledgement, staff reports."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wagtail import hooks
@@ -14,13 +13,12 @@ from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import Filter
 
 from partner_portal.partners.access import audience_for
-from partner_portal.tabular.export import csv_response
 
-from .images import allowed_filter_specs
-from .models import PolicyPage
-from .permissions import image_visible_to, not_found
-from .selectors import pending_policies, policy_coverage, policy_missing_users
-from .services import policy_acknowledge
+from ..images import allowed_filter_specs
+from ..models import PolicyPage
+from ..permissions import image_visible_to, not_found
+from ..selectors import pending_policies
+from ..services import policy_acknowledge
 
 
 def serve_image(request, image_id, filter_spec):
@@ -84,63 +82,4 @@ def policies_pending(request):
         request,
         "resources/policies_pending.html",
         {"policies": list(pending_policies(request.user))},
-    )
-
-
-def _staff_policy(request, policy_id):
-    if not request.user.has_perm("resources.view_policyacknowledgement"):
-        raise PermissionDenied
-    return get_object_or_404(PolicyPage, pk=policy_id)
-
-
-def policy_coverage_index(request):
-    """Admin: every policy that requires acknowledgement, with its coverage."""
-    if not request.user.has_perm("resources.view_policyacknowledgement"):
-        raise PermissionDenied
-    policies = PolicyPage.objects.filter(requires_acknowledgement=True).order_by(
-        "title"
-    )
-    return TemplateResponse(
-        request,
-        "resources/admin/policy_coverage_index.html",
-        {
-            "rows": [
-                {
-                    "policy": policy,
-                    "coverage": policy_coverage(policy, viewer=request.user)[:1],
-                }
-                for policy in policies
-            ]
-        },
-    )
-
-
-def policy_coverage_view(request, policy_id):
-    """Admin: acknowledgement coverage of each published version of a policy."""
-    policy = _staff_policy(request, policy_id)
-    return TemplateResponse(
-        request,
-        "resources/admin/policy_coverage.html",
-        {
-            "policy": policy,
-            "coverage": policy_coverage(policy, viewer=request.user),
-        },
-    )
-
-
-def policy_missing_csv(request, policy_id):
-    """Admin: CSV of the partner users yet to acknowledge the current version."""
-    policy = _staff_policy(request, policy_id)
-    return csv_response(
-        f"policy-{policy.pk}-not-acknowledged.csv",
-        [_("Partner"), _("Username"), _("Email"), _("Name")],
-        (
-            [
-                user.membership.partner.name,
-                user.username,
-                user.email,
-                user.get_full_name(),
-            ]
-            for user in policy_missing_users(policy, viewer=request.user)
-        ),
     )

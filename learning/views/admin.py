@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from partner_portal.partners.ownership import partner_owned
 from partner_portal.tabular.export import csv_response, xlsx_response
 
-from . import selectors
-from .models import CertificationAward
-from .services import award_revoke
+from .. import selectors
+from ..models import CertificationAward
+from ..services import award_revoke
 
 
 def _require(request, permission):
