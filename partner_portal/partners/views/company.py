@@ -10,6 +10,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..access import partner_with_access
 from ..company import (
     PROFILE_FORM_FIELDS,
     partner_profile_update,
@@ -24,9 +25,9 @@ from ..selectors import membership_for
 
 def _membership(request, *, admin=False):
     """The user's membership of a partner with access; of an admin if asked."""
-    membership = membership_for(request.user)
-    if membership is None or not membership.partner.grants_access:
+    if partner_with_access(request.user) is None:
         raise Http404
+    membership = membership_for(request.user)
     if admin and membership.role != Role.ADMIN:
         raise PermissionDenied
     return membership
