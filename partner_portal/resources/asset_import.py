@@ -4,7 +4,7 @@ The import is a kind of the shared framework (`partner_portal.imports`), which
 checks the archive, reads the manifest, previews every row and writes only an
 archive without a single error. What is the assets' own is here: the columns, the
 rules of a row and how a row is written (which files an asset may hold, and when
-they are stored, is `asset_files`'). Rows are
+they are stored, is `asset_files`'; the kind itself is `asset_kind`). Rows are
 matched by `key`: a re-import updates the asset and its document instead of
 duplicating them, and leaves a row that changes nothing alone.
 
@@ -18,14 +18,12 @@ deleted again if storing one of them fails.
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from import_export import fields, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from partner_portal.imports.archives import ArchiveLimits, zip_upload
+from partner_portal.imports.archives import ArchiveLimits
 from partner_portal.imports.resources import (
     CodeWidget,
     DateTimeWidget,
@@ -34,11 +32,10 @@ from partner_portal.imports.resources import (
     RowImportResource,
     TrueFalseWidget,
 )
-from partner_portal.imports.services import ImportKind
 from partner_portal.partners.models import AccessLevel, Product, Tier
 from partner_portal.tabular.reading import TabularError
 
-from .asset_files import EXTENSIONS, PendingFiles, check_file_type, file_digest
+from .asset_files import PendingFiles, check_file_type, file_digest
 from .models import (
     AssetLanguage,
     AssetPage,
@@ -350,75 +347,3 @@ def _file_state(page):
         tier,
     )
     return (document.file_hash, matches)
-
-
-def _one_of(codes):
-    return _("One of: %(codes)s.") % {"codes": ", ".join(codes)}
-
-
-def asset_column_notes() -> dict[str, str]:
-    return {
-        "key": _(
-            "Your own identifier of the asset, up to 100 characters. A row with a "
-            "key imported before updates that asset."
-        ),
-        "file": _(
-            "The path of the asset's file in the archive, such as "
-            "files/brochure.pdf, or empty for an asset without a file. Files of "
-            "these types, up to %(limit)s each: %(extensions)s."
-        )
-        % {
-            "limit": filesizeformat(LIMITS.max_file_bytes),
-            "extensions": ", ".join(f".{extension}" for extension in EXTENSIONS),
-        },
-        "title": _("Up to 255 characters; the asset's document has the same title."),
-        "asset_type": _one_of(AssetType.values),
-        "products": _(
-            "Names of products under Channel → Products, separated by semicolons."
-        ),
-        "language": _("One of: %(codes)s. An empty cell means %(code)s.")
-        % {
-            "codes": ", ".join(AssetLanguage.values),
-            "code": AssetLanguage.ENGLISH.value,
-        },
-        "tags": _("Tags separated by semicolons."),
-        "access_level": _(
-            "One of: %(codes)s. The asset's document gets the same access level."
-        )
-        % {"codes": ", ".join(AccessLevel.values)},
-        "min_tier": _(
-            "With the access level tier only, the lowest tier that may see the "
-            "asset: one of %(codes)s."
-        )
-        % {
-            "codes": ", ".join(
-                Tier.objects.order_by("rank").values_list("code", flat=True)
-            )
-        },
-        "publish_at": _(
-            "When the asset appears in the portal, written YYYY-MM-DD or "
-            "YYYY-MM-DD HH:MM. An empty cell shows it as soon as it is published."
-        ),
-        "expires_at": _(
-            "When the asset leaves the portal, written the same way and after "
-            "publish_at. An empty cell keeps it there."
-        ),
-        "live": _(
-            "true publishes the asset; false or an empty cell keeps it a draft, "
-            "and takes a published asset offline."
-        ),
-    }
-
-
-ASSETS = ImportKind(
-    name="assets",
-    resource_class=AssetResource,
-    required=REQUIRED_COLUMNS,
-    optional=OPTIONAL_COLUMNS,
-    label_columns=("title",),
-    permissions=("resources.import_assets",),
-    key_label=gettext_lazy("Key"),
-    label_label=gettext_lazy("Title"),
-    column_notes=asset_column_notes,
-    upload=zip_upload(limits=LIMITS),
-)

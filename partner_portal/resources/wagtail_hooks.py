@@ -7,7 +7,7 @@ from wagtail import hooks
 from partner_portal.admin_menu import PermissionMenuItem
 from partner_portal.imports.views import ImportViewSet
 
-from .asset_import import ASSETS
+from .asset_kind import ASSETS
 from .images import CheckedImageEmbedHandler
 from .permissions import document_visible_to, not_found
 

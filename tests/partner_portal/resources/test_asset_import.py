@@ -17,7 +17,7 @@ import pytest
 from partner_portal.imports.archives import ArchiveLimits, zip_upload
 from partner_portal.imports.services import Outcome, file_import
 from partner_portal.partners.models import AccessLevel
-from partner_portal.resources.asset_import import ASSETS
+from partner_portal.resources.asset_kind import ASSETS
 from partner_portal.resources.demo import demo_pdf, demo_png
 from partner_portal.resources.models import AssetPage, PortalDocument
 from partner_portal.tabular.reading import TabularError

@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from partner_portal.imports.command import ImportCommand
-from partner_portal.resources.asset_import import ASSETS
+from partner_portal.resources.asset_kind import ASSETS
 from partner_portal.resources.models import ResourceLibraryPage
 
 

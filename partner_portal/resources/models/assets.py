@@ -1,11 +1,4 @@
-"""Content hub: documents, images, asset pages, policies and announcements.
-
-Every content item carries an access level (partners' `AccessControlled`); the
-access rule in `partners.access` decides who may see it, for pages, files,
-listings, counts and the sitemap alike.
-"""
-
-import hashlib
+"""The resource library and its asset pages, and who downloaded what."""
 
 from django.conf import settings
 from django.db import models
@@ -15,10 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField
-from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Page, PageManager, PageQuerySet, Revision
+from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -26,54 +17,8 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 
 from partner_portal.partners.access import AccessControlledPage
-from partner_portal.partners.models import AccessControlled
 
-from .images import checked_image_url
-
-
-class PortalDocument(AccessControlled, AbstractDocument):
-    """A Wagtail document with an access level; served only through the rule."""
-
-    admin_form_fields = (*Document.admin_form_fields, "access_level", "min_tier")
-
-    class Meta(AbstractDocument.Meta):
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-
-
-class PortalImage(AccessControlled, AbstractImage):
-    """A Wagtail image with an access level; see `views.serve_image`."""
-
-    admin_form_fields = (*Image.admin_form_fields, "access_level", "min_tier")
-
-    class Meta(AbstractImage.Meta):
-        verbose_name = _("image")
-        verbose_name_plural = _("images")
-
-
-class PortalRendition(AbstractRendition):
-    image = models.ForeignKey(
-        PortalImage, on_delete=models.CASCADE, related_name="renditions"
-    )
-
-    class Meta:
-        unique_together = (("image", "filter_spec", "focal_point_key"),)
-
-    @property
-    def url(self):
-        """The checked view instead of the file's /media/ URL, which never answers.
-
-        Wagtail's admin shows every preview from this URL (listing, chooser, image
-        and page editors, rich text editor). The query string names the file, so a
-        new file or focal point is not hidden behind the browser's cached copy.
-        """
-        if not self.filter_spec:
-            # Wagtail's stand-in for a missing file: a broken image, as Wagtail
-            # shows it, rather than an error for the whole admin page.
-            return super().url
-        version = hashlib.sha256(self.file.name.encode()).hexdigest()[:12]
-        path = checked_image_url(self.image_id, self.filter_spec)
-        return f"{path}?v={version}"
+from .files import PortalDocument, PortalImage
 
 
 class AssetType(models.TextChoices):
@@ -117,7 +62,7 @@ class ResourceLibraryPage(AccessControlledPage, Page):
         verbose_name_plural = _("resource libraries")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import library_browse
+        from ..selectors import library_browse
 
         context = super().get_context(request, *args, **kwargs)
         context["browse"] = library_browse(library=self, request=request)
@@ -317,146 +262,3 @@ class DownloadEvent(models.Model):
 
     def __str__(self):
         return f"{self.document_id} @ {self.downloaded_at:%Y-%m-%d %H:%M}"
-
-
-class PolicyType(models.TextChoices):
-    PROGRAM_GUIDE = "program_guide", _("Program guide")
-    REBATE_POLICY = "rebate_policy", _("Rebate policy")
-    MDF_GUIDELINES = "mdf_guidelines", _("MDF guidelines")
-    CODE_OF_CONDUCT = "code_of_conduct", _("Code of conduct")
-    OTHER = "other", _("Other policy")
-
-
-class PolicyPage(AccessControlledPage, Page):
-    """A program policy. Each published revision is a version partners acknowledge."""
-
-    policy_type = models.CharField(
-        _("policy type"), max_length=20, choices=PolicyType.choices
-    )
-    body = RichTextField(_("body"))
-    requires_acknowledgement = models.BooleanField(
-        _("requires acknowledgement"),
-        default=False,
-        help_text=_(
-            "Every partner user who may see this policy is asked to acknowledge "
-            "each newly published version."
-        ),
-    )
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("policy_type"),
-        FieldPanel("body"),
-        FieldPanel("requires_acknowledgement"),
-    ]
-    settings_panels = [
-        *Page.settings_panels,
-        MultiFieldPanel(AccessControlledPage.access_panels, heading=_("Access")),
-    ]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
-    subpage_types = []
-    template = "resources/policy_page.html"
-
-    class Meta:
-        verbose_name = _("policy")
-        verbose_name_plural = _("policies")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["acknowledged"] = (
-            request.user.is_authenticated
-            and self.acknowledgements.filter(
-                user=request.user, revision_id=self.live_revision_id
-            ).exists()
-        )
-        return context
-
-
-class PolicyAcknowledgement(models.Model):
-    """A user acknowledged one published version (revision) of a policy."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    policy = models.ForeignKey(
-        PolicyPage,
-        verbose_name=_("policy"),
-        on_delete=models.CASCADE,
-        related_name="acknowledgements",
-    )
-    revision = models.ForeignKey(
-        Revision,
-        verbose_name=_("version"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("policy acknowledgement")
-        verbose_name_plural = _("policy acknowledgements")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "revision"], name="resources_ack_once_per_version"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.user_id} / {self.revision_id}"
-
-
-class AnnouncementPage(AccessControlledPage, Page):
-    """News for partners, shown on the partner home to the audience it targets."""
-
-    summary = models.TextField(_("summary"), blank=True)
-    body = RichTextField(_("body"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
-    settings_panels = [
-        *Page.settings_panels,
-        MultiFieldPanel(AccessControlledPage.access_panels, heading=_("Access")),
-    ]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
-    subpage_types = []
-    template = "resources/announcement_page.html"
-
-    class Meta:
-        verbose_name = _("announcement")
-        verbose_name_plural = _("announcements")
-
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            AnnouncementRead.objects.get_or_create(user=request.user, announcement=self)
-        return response
-
-
-class AnnouncementRead(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    announcement = models.ForeignKey(
-        AnnouncementPage,
-        verbose_name=_("announcement"),
-        on_delete=models.CASCADE,
-        related_name="reads",
-    )
-    read_at = models.DateTimeField(_("read at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("announcement read")
-        verbose_name_plural = _("announcement reads")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "announcement"], name="resources_read_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.user_id} / {self.announcement_id}"
