@@ -63,14 +63,7 @@ class HolderWidget(LookupWidget):
 
 class CertificationWidget(LookupWidget):
     def __init__(self):
-        super().__init__(Certification, "code")
-
-    def key(self, value):
-        # Codes are unique as written, so they are compared exactly.
-        return value
-
-    def find(self, key):
-        return Certification.objects.filter(code=key).first()
+        super().__init__(Certification, "code", exact=True)
 
     def refuse(self, value, found):
         if found is None:

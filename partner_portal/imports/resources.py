@@ -141,17 +141,23 @@ class EmailWidget(widgets.CharWidget):
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
-    """A related object named by one text column; each value is looked up once."""
+    """A related object named by one text column; each value is looked up once.
 
-    def __init__(self, model, field):
+    Values are compared without regard to case unless `exact` (identifiers that
+    are unique as written: external IDs, certification codes).
+    """
+
+    def __init__(self, model, field, *, exact=False):
         super().__init__(model, field)
+        self.exact = exact
         self._found = {}
 
     def key(self, value):
-        return value.lower()
+        return value if self.exact else value.lower()
 
     def find(self, key):
-        return self.model.objects.filter(**{f"{self.field}__iexact": key}).first()
+        lookup = self.field if self.exact else f"{self.field}__iexact"
+        return self.model.objects.filter(**{lookup: key}).first()
 
     def refuse(self, value, found):
         """Why `found` (None when nothing matched) cannot stand for `value`."""

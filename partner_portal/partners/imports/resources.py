@@ -85,14 +85,7 @@ class AccountManagerWidget(LookupWidget):
 
 class PartnerByExternalIdWidget(LookupWidget):
     def __init__(self):
-        super().__init__(Partner, "external_id")
-
-    def key(self, value):
-        # External IDs are unique as written, so they are compared exactly.
-        return value
-
-    def find(self, key):
-        return Partner.objects.filter(external_id=key).first()
+        super().__init__(Partner, "external_id", exact=True)
 
     def refuse(self, value, found):
         if found is None:
