@@ -12,6 +12,7 @@ from partner_portal.partners.ownership import partner_owned
 from partner_portal.partners.selectors import membership_for
 
 from .models import (
+    Certification,
     CertificationAward,
     Enrolment,
     LearningPath,
@@ -22,6 +23,11 @@ from .models import (
 # The page classes through their module, read when called: the pages' routes call
 # these selectors, so this module is imported while the pages are being defined.
 from .models import pages as page_models
+
+
+def certification_choices() -> list[tuple[str, str]]:
+    """(code, name) of every certification, for forms that name one by code."""
+    return list(Certification.objects.order_by("name").values_list("code", "name"))
 
 
 def compute_certified_users(

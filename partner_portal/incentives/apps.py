@@ -8,20 +8,27 @@ class IncentivesConfig(AppConfig):
     verbose_name = _("Incentives")
 
     def ready(self):
+        from partner_portal.events import declare_event
         from partner_portal.home_cards import HomeCard, register_home_card
         from partner_portal.partners.measures import (
             TRAILING_REVENUE,
             Measure,
             register_measure,
         )
+        from partner_portal.partners.models import Role
         from partner_portal.partners.ownership import partner_owned
 
-        from .models import SalesRecord, SalesRecordChange
+        from .models import SalesRecord, SalesRecordChange, Statement
         from .selectors import compute_trailing_revenue
         from .views.portal import sales_card
 
         partner_owned.register(SalesRecord)
         partner_owned.register(SalesRecordChange)
+        partner_owned.register(Statement, roles=(Role.ADMIN, Role.SALES))
+        declare_event(
+            "statement.issued", _("An incentive statement was issued to a partner.")
+        )
+        declare_event("statement.paid", _("An incentive statement was paid."))
         register_measure(Measure(TRAILING_REVENUE, compute_trailing_revenue))
         register_home_card(
             HomeCard(order=30, template="portal/cards/sales.html", context=sales_card)

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from .models import PartnerMembership, Stage, Tier
+from .models import Partner, PartnerMembership, Stage, Tier, TierChange
 
 
 def membership_for(user):
@@ -23,6 +23,34 @@ def membership_for(user):
             .first(),
         )
     return cached.get_cached_value(user)
+
+
+def tier_choices() -> list[tuple[str, str]]:
+    """(code, name) of every tier, lowest first, for forms that name tiers by code."""
+    return list(Tier.objects.order_by("rank").values_list("code", "name"))
+
+
+def tiers_on(partner_ids, day) -> dict[int, Tier]:
+    """{partner_id: the tier in effect on `day`}, from the tier history, one query.
+
+    A partner holds a tier from a change's `effective_from` to the next change; one
+    whose changes all come after `day` had not joined yet and is left out, and one
+    with no history at all (made before histories were kept) holds its tier.
+    """
+    changes = (
+        TierChange.objects.filter(partner_id__in=partner_ids, effective_from__lte=day)
+        .order_by("partner_id", "-effective_from", "-id")
+        .distinct("partner_id")
+        .select_related("tier")
+    )
+    tiers = {change.partner_id: change.tier for change in changes}
+    without_history = (
+        Partner.objects.filter(pk__in=partner_ids, tier_changes__isnull=True)
+        .select_related("tier")
+        .only("pk", "tier")
+    )
+    tiers.update({partner.pk: partner.tier for partner in without_history})
+    return tiers
 
 
 def tier_progress(partner, as_of):

@@ -8,7 +8,8 @@ admin listing or object view, an export, a report, the API — asks the model's
 - a partner user sees their own partner's records while the partner grants partner
   access (the access rule: a suspended or terminated partner's users see nothing);
   with `owner_field`, only the roles in `roles_seeing_all` see the whole partner's
-  records, other roles only their own;
+  records, other roles only their own; with `roles`, partner users of other roles
+  see none of the model's records (statements are for partner admins and sales);
 - a staff user needs the model's view permission and then sees the records of the
   partners they may see: program managers every partner, a channel account manager
   those assigned to them (`partners_visible_to`);
@@ -40,11 +41,13 @@ class PartnerOwnedPolicy:
         partner_field: str = "partner",
         owner_field: str | None = None,
         roles_seeing_all: Iterable[str] = (Role.ADMIN,),
+        roles: Iterable[str] | None = None,
     ) -> None:
         self.model = model
         self.partner_field = partner_field
         self.owner_field = owner_field
         self.roles_seeing_all = frozenset(roles_seeing_all)
+        self.roles = None if roles is None else frozenset(roles)
 
     def __repr__(self) -> str:
         return f"PartnerOwnedPolicy({self.model._meta.label})"
@@ -62,7 +65,7 @@ class PartnerOwnedPolicy:
                 return Partner.objects.none()
             return partners_visible_to(user)
         partner = partner_with_access(user)
-        if partner is None:
+        if partner is None or not self._role_sees(user):
             return Partner.objects.none()
         return Partner.objects.filter(pk=partner.pk)
 
@@ -85,12 +88,15 @@ class PartnerOwnedPolicy:
                 **{f"{self.partner_field}__in": partners_visible_to(user)}
             )
         partner = partner_with_access(user)
-        if partner is None:
+        if partner is None or not self._role_sees(user):
             return rows.none()
         rows = rows.filter(**{self.partner_field: partner})
         if self.owner_field and user.membership.role not in self.roles_seeing_all:
             rows = rows.filter(**{self.owner_field: user})
         return rows
+
+    def _role_sees(self, user) -> bool:
+        return self.roles is None or user.membership.role in self.roles
 
     def may_see(self, user, instance: Model) -> bool:
         return self.visible_to(user).filter(pk=instance.pk).exists()

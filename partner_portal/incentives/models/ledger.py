@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .currencies import validate_currency
+from ..currencies import validate_currency
 
 # Money rules (../shared/ARCHITECTURE.md): Decimal, two places, ISO 4217 currency.
 AMOUNT_DIGITS = 14
