@@ -57,7 +57,12 @@ def programs_load(*, data: list, dry_run: bool = False) -> LoadReport:
 
 
 def _number(value: Decimal) -> str:
-    return format(value, "f")
+    """A rate or a unit amount without trailing zeros: 2.5, 12.3456, 100."""
+    return format(value.normalize(), "f")
+
+
+def _money(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")), "f")
 
 
 def _rule_to_file(rule) -> dict:
@@ -72,7 +77,7 @@ def _rule_to_file(rule) -> dict:
             "type": rule.type,
             "mode": rule.mode,
             "bands": [
-                {"from": _number(b.start), "rate": _number(b.percent)}
+                {"from": _money(b.start), "rate": _number(b.percent)}
                 for b in rule.bands
             ],
             "skus": list(rule.skus),
@@ -86,7 +91,7 @@ def _rule_to_file(rule) -> dict:
         "type": rule.type,
         "certification": rule.certification,
         "min_certified_users": rule.min_certified_users,
-        "amount": _number(rule.amount),
+        "amount": _money(rule.amount),
     }
 
 
@@ -104,5 +109,5 @@ def program_to_file(program: Program) -> dict:
         "rules": [_rule_to_file(rule) for rule in program.rule_list()],
         "cap_per_period": None
         if program.cap_per_period is None
-        else _number(program.cap_per_period),
+        else _money(program.cap_per_period),
     }
