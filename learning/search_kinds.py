@@ -1,8 +1,9 @@
 """Courses and lessons in the portal search index (see search/registry.py)."""
 
-from django.utils.html import strip_tags
+from wagtail.rich_text import get_text_for_indexing
 
-from search.registry import IndexableKind, register_kind
+from partner_portal.partners.models import Product
+from search.registry import Copied, IndexableKind, register_kind
 
 from .models import CoursePage, LessonPage
 
@@ -15,7 +16,7 @@ def _access(page):
 def _course(page):
     return {
         "title": page.title,
-        "body": f"{page.summary}\n{strip_tags(page.objectives)}",
+        "body": f"{page.summary}\n{get_text_for_indexing(page.objectives)}",
         "products": [page.product.name] if page.product_id else [],
         "url": page.url,
         "published_at": page.first_published_at,
@@ -27,7 +28,7 @@ def _lesson(page):
     course = page.course
     return {
         "title": page.title,
-        "body": f"{page.summary}\n{strip_tags(str(page.body))}",
+        "body": f"{page.summary}\n{get_text_for_indexing(str(page.body))}",
         "products": [course.product.name] if course.product_id else [],
         "url": page.url,
         "published_at": page.first_published_at,
@@ -56,6 +57,11 @@ def register():
             ),
             to_document=_course,
             search_fields=("title", "summary"),
+            copies=(
+                Copied(
+                    Product, lambda product: CoursePage.objects.filter(product=product)
+                ),
+            ),
         )
     )
     register_kind(
@@ -67,5 +73,13 @@ def register():
             search_fields=("title", "summary"),
             visible=lambda lessons, audience: lessons.visible_to(audience),
             prepare=_attach_courses,
+            copies=(
+                Copied(
+                    Product,
+                    lambda product: LessonPage.objects.in_courses(
+                        CoursePage.objects.filter(product=product)
+                    ),
+                ),
+            ),
         )
     )

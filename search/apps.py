@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import outbox
+        from . import outbox, tasks
 
         outbox.connect()
+        tasks.connect(self)

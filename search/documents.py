@@ -25,6 +25,9 @@ class ContentDocument(Document):
     expires_at = Date()
     access_level = Keyword()
     min_tier_id = Integer()
+    # What the database's row hashed to when this was indexed (IndexableKind.digest):
+    # drift compares it with the row now. Never searched.
+    digest = Keyword(index=False)
 
     class Meta:
         # A field no kind should send is a bug to surface, not a mapping to grow.

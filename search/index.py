@@ -3,7 +3,6 @@ kept current by draining the outbox."""
 
 import logging
 from collections.abc import Callable, Iterable
-from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
@@ -28,10 +27,8 @@ def alias_name() -> str:
 
 
 def _documents(kind):
-    rows = kind.indexable().iterator(chunk_size=BATCH)
-    while batch := kind.prepared(islice(rows, BATCH)):
-        for instance in batch:
-            yield index_action(kind.name, instance.pk, kind.indexed_fields(instance))
+    for instance in kind.indexable_rows(BATCH):
+        yield index_action(kind.name, instance.pk, kind.indexed_fields(instance))
 
 
 def _count_indexable():
@@ -81,66 +78,104 @@ def ensure_index() -> None:
         rebuild()
 
 
-def drain(batch_size: int = 500) -> int:
+def _actions(entries) -> list[dict]:
+    """One bulk action per item the entries name: each row is re-read, present and
+    indexable means index it, anything else means delete it, so applying an entry
+    twice does no harm."""
+    by_kind = {}
+    for entry in entries:
+        by_kind.setdefault(entry.kind, set()).add(entry.object_id)
+    actions = []
+    for kind_name, ids in by_kind.items():
+        kind = kind_named(kind_name)
+        present = {
+            str(instance.pk): instance
+            for instance in kind.prepared(kind.indexable().filter(pk__in=ids))
+        }
+        for object_id in ids:
+            if object_id in present:
+                fields = kind.indexed_fields(present[object_id])
+                actions.append(index_action(kind_name, object_id, fields))
+            else:
+                actions.append(
+                    {"_op_type": "delete", "_id": document_id(kind_name, object_id)}
+                )
+    return actions
+
+
+def _failures(client, actions) -> dict[str, str]:
+    """Send the actions; the error of every item Elasticsearch did not confirm, by
+    document id. Deleting a document the index does not hold is confirmed: the
+    index is as the database wants it."""
+    failures = {}
+    for ok, result in helpers.streaming_bulk(
+        client,
+        actions,
+        index=alias_name(),
+        chunk_size=BATCH,
+        raise_on_error=False,
+        refresh="wait_for",
+    ):
+        [(op_type, item)] = result.items()
+        if ok or (op_type == "delete" and item.get("result") == "not_found"):
+            continue
+        error = item.get("error") or {}
+        failures[item["_id"]] = (
+            f"{item.get('status')} {error.get('type')}: {error.get('reason')}"
+        )
+    return failures
+
+
+def _keep(entries, error: str) -> None:
+    OutboxEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
+        attempts=F("attempts") + 1, last_error=error[:500]
+    )
+
+
+def drain(batch_size: int = BATCH) -> int:
     """Send waiting changes to Elasticsearch; returns how many entries were applied.
 
-    Each entry is re-read from the database: present and indexable means index it,
-    anything else means delete it, so applying an entry twice does no harm. When
-    Elasticsearch cannot be reached, the entries stay for the next drain.
+    An entry leaves the outbox only when Elasticsearch confirmed its item. An item
+    it refused (a write-blocked index, a full disk) keeps its entry with the error
+    and one more attempt; when Elasticsearch cannot be reached at all, every entry
+    stays. Each entry is tried once per drain, so refused ones wait for the next.
     """
     client = get_client()
     if client is None:
         return 0
-    applied = 0
+    applied, after = 0, 0
     while True:
         with transaction.atomic():
             entries = list(
-                OutboxEntry.objects.select_for_update(skip_locked=True)[:batch_size]
+                OutboxEntry.objects.select_for_update(skip_locked=True).filter(
+                    pk__gt=after
+                )[:batch_size]
             )
             if not entries:
                 return applied
-            actions = []
-            by_kind = {}
-            for entry in entries:
-                by_kind.setdefault(entry.kind, set()).add(entry.object_id)
-            for kind_name, ids in by_kind.items():
-                kind = kind_named(kind_name)
-                present = {
-                    str(instance.pk): instance
-                    for instance in kind.prepared(kind.indexable().filter(pk__in=ids))
-                }
-                for object_id in ids:
-                    if object_id in present:
-                        actions.append(
-                            index_action(
-                                kind_name,
-                                object_id,
-                                kind.indexed_fields(present[object_id]),
-                            )
-                        )
-                    else:
-                        actions.append(
-                            {
-                                "_op_type": "delete",
-                                "_id": document_id(kind_name, object_id),
-                            }
-                        )
+            after = entries[-1].pk
             try:
                 ensure_index()
-                helpers.bulk(
-                    client,
-                    actions,
-                    index=alias_name(),
-                    raise_on_error=False,
-                    refresh="wait_for",
-                )
+                failures = _failures(client, _actions(entries))
             except (TransportError, ApiError) as error:
-                OutboxEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
-                    attempts=F("attempts") + 1, last_error=str(error)[:500]
-                )
+                _keep(entries, str(error))
                 logger.warning(
                     "Search index unreachable; %d changes wait.", len(entries)
                 )
                 return applied
-            OutboxEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
-            applied += len(entries)
+            refused, confirmed = {}, []
+            for entry in entries:
+                error = failures.get(document_id(entry.kind, entry.object_id))
+                if error is None:
+                    confirmed.append(entry.pk)
+                else:
+                    refused.setdefault(error, []).append(entry)
+            for error, kept in refused.items():
+                _keep(kept, error)
+            OutboxEntry.objects.filter(pk__in=confirmed).delete()
+            applied += len(confirmed)
+            if failures:
+                logger.warning(
+                    "Elasticsearch refused %d items; their changes wait.",
+                    len(failures),
+                )

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class OutboxEntry(models.Model):
     """A change the index has not seen, written in the same transaction as the change.
 
-    The worker drains entries to Elasticsearch and deletes them; while Elasticsearch is
-    down they wait, so no change is lost.
+    The worker drains entries to Elasticsearch and deletes each once Elasticsearch
+    has confirmed its item; while Elasticsearch is down or refuses an item, the entry
+    waits with its attempts and last error, so no change is lost.
     """
 
     kind = models.CharField(_("kind"), max_length=40)
@@ -24,6 +25,20 @@ class OutboxEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.object_id}"
+
+
+class VisibilitySweep(models.Model):
+    """How far the worker's sweep has come: items whose publish or expiry time falls
+    after `swept_until` have not been queued for it yet. One row."""
+
+    swept_until = models.DateTimeField(_("swept until"))
+
+    class Meta:
+        verbose_name = _("search visibility sweep")
+        verbose_name_plural = _("search visibility sweeps")
+
+    def __str__(self):
+        return str(self.swept_until)
 
 
 class SearchSource(models.TextChoices):

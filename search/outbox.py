@@ -3,12 +3,15 @@ entry in the same transaction; the worker drains the outbox to Elasticsearch.
 
 A page's documents also copy what the pages above it decide (every page its URL, a
 lesson its course's access level and product), so publishing or moving a page
-re-queues the indexed live pages below it as well.
+re-queues the indexed live pages below it as well; and a kind's documents copy related
+rows (a product's name), so saving or deleting one re-queues the rows that copy it
+(`IndexableKind.copies`). Either way one query finds the rows and one insert queues
+them, however many there are.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from wagtail.models import Page, get_page_models
 from wagtail.signals import (
@@ -19,7 +22,7 @@ from wagtail.signals import (
 )
 
 from .models import OutboxEntry
-from .registry import kind_for, kind_for_model
+from .registry import dependents_of, kind_for, kind_for_model
 
 
 def outbox_record(instance) -> OutboxEntry | None:
@@ -29,6 +32,16 @@ def outbox_record(instance) -> OutboxEntry | None:
     entry = OutboxEntry.objects.create(kind=kind.name, object_id=str(instance.pk))
     transaction.on_commit(_schedule_drain)
     return entry
+
+
+def outbox_record_rows(rows) -> int:
+    """Queue every (kind name, primary key) pair `rows` yields in one insert."""
+    entries = OutboxEntry.objects.bulk_create(
+        OutboxEntry(kind=kind_name, object_id=str(pk)) for kind_name, pk in rows
+    )
+    if entries:
+        transaction.on_commit(_schedule_drain)
+    return len(entries)
 
 
 def _indexed_page_types() -> dict[int, str]:
@@ -43,8 +56,7 @@ def _indexed_page_types() -> dict[int, str]:
 
 
 def outbox_record_descendants(page) -> None:
-    """Queue the indexed live pages below `page`: one query finds them all, one
-    insert queues them, however many there are."""
+    """Queue the indexed live pages below `page`."""
     kinds_by_type = _indexed_page_types()
     rows = (
         Page.objects.descendant_of(page)
@@ -52,23 +64,34 @@ def outbox_record_descendants(page) -> None:
         .filter(content_type_id__in=kinds_by_type)
         .values_list("pk", "content_type_id")
     )
-    entries = OutboxEntry.objects.bulk_create(
-        OutboxEntry(kind=kinds_by_type[type_id], object_id=str(pk))
-        for pk, type_id in rows
-    )
-    if entries:
-        transaction.on_commit(_schedule_drain)
+    outbox_record_rows((kinds_by_type[type_id], pk) for pk, type_id in rows)
+
+
+def outbox_record_dependents(instance) -> None:
+    """Queue the rows of every kind that copies `instance` into its documents."""
+    for kind, rows in dependents_of(instance):
+        outbox_record_rows((kind.name, pk) for pk in rows.values_list("pk", flat=True))
 
 
 def _schedule_drain():
-    from .tasks import drain_search_outbox
+    from .tasks import drain_soon
 
-    drain_search_outbox.enqueue()
+    drain_soon()
 
 
-def _changed(sender, instance, raw=False, **kwargs):
+def _saved(sender, instance, raw=False, **kwargs):
     if not raw:
         outbox_record(instance)
+        outbox_record_dependents(instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    outbox_record(instance)
+
+
+def _deleting(sender, instance, **kwargs):
+    # Before the delete: afterwards the rows no longer point at what they copied.
+    outbox_record_dependents(instance)
 
 
 def _page_unpublished(sender, instance, **kwargs):
@@ -96,8 +119,9 @@ def _slug_changed(sender, instance, **kwargs):
 
 
 def connect():
-    post_save.connect(_changed, dispatch_uid="search_outbox_save")
-    post_delete.connect(_changed, dispatch_uid="search_outbox_delete")
+    post_save.connect(_saved, dispatch_uid="search_outbox_save")
+    post_delete.connect(_deleted, dispatch_uid="search_outbox_delete")
+    pre_delete.connect(_deleting, dispatch_uid="search_outbox_dependents_delete")
     page_unpublished.connect(_page_unpublished, dispatch_uid="search_outbox_unpublish")
     page_published.connect(_page_published, dispatch_uid="search_outbox_publish")
     post_page_move.connect(_page_moved, dispatch_uid="search_outbox_move")

@@ -6,6 +6,7 @@ from wagtail import hooks
 from partner_portal.admin_menu import PermissionMenuItem
 
 from .views.admin import SearchTermsReportView
+from .views.status import STATUS_PERMISSION, SearchStatusView
 
 
 @hooks.register("register_admin_urls")
@@ -21,6 +22,7 @@ def register_search_report_urls():
             SearchTermsReportView.as_view(results_only=True),
             name="search_terms_report_results",
         ),
+        path("search-status/", SearchStatusView.as_view(), name="search_status"),
     ]
 
 
@@ -32,4 +34,14 @@ def register_search_report_menu_item():
         icon_name="search",
         order=950,
         permission="search.view_searchquery",
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def register_search_status_menu_item():
+    return PermissionMenuItem(
+        _("Search status"),
+        reverse("search_status"),
+        icon_name="search",
+        permission=STATUS_PERMISSION,
     )

@@ -1,12 +1,13 @@
 """The content hub's kinds in the portal search index (see search/registry.py)."""
 
-from django.db.models.signals import post_save, pre_delete
-from django.utils.html import strip_tags
+from wagtail.rich_text import get_text_for_indexing
+
+from taggit.models import Tag
 
 from partner_portal.partners.access import is_as_open_as
+from partner_portal.partners.models import Product
 from search.extract import stored_file_text
-from search.outbox import outbox_record
-from search.registry import IndexableKind, register_kind
+from search.registry import Copied, IndexableKind, register_kind
 
 from .models import AnnouncementPage, AssetPage, PolicyPage, PortalDocument
 
@@ -43,34 +44,31 @@ def _asset(page):
 
 
 def _policy(page):
-    return {**_page_fields(page), "title": page.title, "body": strip_tags(page.body)}
+    return {
+        **_page_fields(page),
+        "title": page.title,
+        "body": get_text_for_indexing(page.body),
+    }
 
 
 def _announcement(page):
     return {
         **_page_fields(page),
         "title": page.title,
-        "body": f"{page.summary}\n{strip_tags(page.body)}",
+        "body": f"{page.summary}\n{get_text_for_indexing(page.body)}",
     }
 
 
-def _document_changed(sender, instance, raw=False, **kwargs):
-    """A new file or access level of a document changes the assets that show it."""
-    if not raw:
-        for page in instance.asset_pages.all():
-            outbox_record(page)
+# What an asset's entry copies from other rows: the names of its products and tags,
+# and its document's file text (which depends on the document's file and access).
+_ASSET_COPIES = (
+    Copied(Product, lambda product: AssetPage.objects.filter(products=product)),
+    Copied(Tag, lambda tag: AssetPage.objects.filter(tags=tag)),
+    Copied(PortalDocument, lambda document: document.asset_pages.all()),
+)
 
 
 def register():
-    post_save.connect(
-        _document_changed, sender=PortalDocument, dispatch_uid="search_asset_document"
-    )
-    # Before the delete: afterwards the assets no longer point at the document.
-    pre_delete.connect(
-        _document_changed,
-        sender=PortalDocument,
-        dispatch_uid="search_asset_document_delete",
-    )
     register_kind(
         IndexableKind(
             name="asset",
@@ -84,6 +82,8 @@ def register():
             to_document=_asset,
             attachment_text=_asset_file_text,
             search_fields=("title", "summary"),
+            copies=_ASSET_COPIES,
+            timed_fields=("publish_at", "expires_at"),
         )
     )
     register_kind(

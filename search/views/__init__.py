@@ -1,2 +1,2 @@
-"""Views of search: `portal` (the search page, suggestions, result clicks) and
-`admin` (the search terms report)."""
+"""Views of search: `portal` (the search page, suggestions, result clicks), `admin`
+(the search terms report) and `status` (the search status page)."""

@@ -10,7 +10,7 @@ import pytest
 
 from learning.models import CourseIndexPage
 from partner_portal.partners.access import audience_for
-from partner_portal.partners.models import AccessLevel
+from partner_portal.partners.models import AccessLevel, Product
 from search.client import get_client
 from search.index import alias_name, drain
 from search.query import search
@@ -114,3 +114,40 @@ def test_moving_a_course_moves_its_lessons_in_search(prefix, make_course, course
 
     [url] = indexed_lesson_urls(course)
     assert url.startswith("/other-academy/net-101/")
+
+
+def indexed_products(kind):
+    client = get_client()
+    client.indices.refresh(index=alias_name())
+    hits = client.search(index=alias_name(), query={"term": {"kind": kind}})
+    return [hit["_source"].get("products") for hit in hits["hits"]["hits"]]
+
+
+def test_renaming_a_product_renames_it_in_its_courses_and_lessons(prefix, make_course):
+    product = Product.objects.create(name="Falcon Router")
+    make_course("net-101", lessons=["Numbat one", "Numbat two"], product=product)
+    drain()
+    assert indexed_products("lesson") == [["Falcon Router"]] * 2
+
+    product.name = "Osprey Router"
+    product.save()
+    drain()
+
+    assert indexed_products("course") == [["Osprey Router"]]
+    assert indexed_products("lesson") == [["Osprey Router"]] * 2
+
+
+def test_a_course_slug_changed_by_a_save_moves_its_lessons_in_search(
+    prefix, make_course, django_capture_on_commit_callbacks
+):
+    """As an import or a script would: saved, no revision published. What runs when
+    the change commits (Wagtail's slug signal, then the drain) runs here too."""
+    course = make_course("net-101", lessons=["Numbat routing"])
+    drain()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        course.slug = "net-101-moved"
+        course.save()
+
+    [url] = indexed_lesson_urls(course)
+    assert "/net-101-moved/" in url

@@ -1,38 +1,21 @@
 """The index never loses an update: outbox, drain, atomic rebuild, and an outage."""
 
 import threading
-import uuid
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wagtail.models import Site
-
 import pytest
 
-from partner_portal.resources.models import AssetPage, ResourceLibraryPage
 from search.client import get_client
 from search.index import alias_name, drain, rebuild
 from search.models import OutboxEntry
+from tests.search.conftest import indexed, library_with_assets
 from tests.testapp.models import GatedItem
 
 
-@pytest.fixture
-def prefix(settings):
-    settings.ELASTICSEARCH_INDEX_PREFIX = f"cplms-test-{uuid.uuid4().hex[:8]}"
-    yield settings.ELASTICSEARCH_INDEX_PREFIX
-    get_client().indices.delete(
-        index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*", ignore_unavailable=True
-    )
-
-
 def indexed_ids():
-    client = get_client()
-    client.indices.refresh(index=alias_name())
-    hits = client.search(
-        index=alias_name(), query={"term": {"kind": "gated-item"}}, size=1000
-    )["hits"]["hits"]
-    return {hit["_source"]["object_id"] for hit in hits}
+    return set(indexed("gated-item"))
 
 
 def database_ids():
@@ -125,28 +108,11 @@ def test_a_failed_rebuild_leaves_the_old_index_serving(db, prefix, monkeypatch):
 
 
 def _indexed_urls(kind):
-    client = get_client()
-    client.indices.refresh(index=alias_name())
-    hits = client.search(index=alias_name(), query={"term": {"kind": kind}}, size=100)
-    return {hit["_source"]["url"] for hit in hits["hits"]["hits"]}
-
-
-def _library_with_assets(count):
-    library = ResourceLibraryPage(
-        title="Library", slug="library", access_level="public"
-    )
-    Site.objects.get(is_default_site=True).root_page.add_child(instance=library)
-    for number in range(count):
-        library.add_child(
-            instance=AssetPage(
-                title=f"Asset {number}", slug=f"asset-{number}", asset_type="brochure"
-            )
-        )
-    return library
+    return {document["url"] for document in indexed(kind).values()}
 
 
 def test_renaming_a_page_re_indexes_the_pages_below_it(db, prefix):
-    library = _library_with_assets(2)
+    library = library_with_assets(2)
     drain()
     assert _indexed_urls("asset") == {"/library/asset-0/", "/library/asset-1/"}
 
@@ -160,7 +126,7 @@ def test_renaming_a_page_re_indexes_the_pages_below_it(db, prefix):
 def test_a_page_queues_its_descendants_in_a_fixed_number_of_queries(db):
     counts = []
     for count in (1, 6):
-        library = _library_with_assets(count)
+        library = library_with_assets(count)
         OutboxEntry.objects.all().delete()
         with CaptureQueriesContext(connection) as queries:
             library.save_revision().publish()
