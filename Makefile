@@ -18,7 +18,7 @@ run: install
 	RUN_ADDR=$(RUN_ADDR) bash scripts/run.sh
 
 worker: install
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py task_worker
 
 services:
 	bash scripts/services.sh start

@@ -6,7 +6,7 @@ ADDR=${RUN_ADDR:-127.0.0.1:8000}
 PY=.venv/bin/python
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
-$PY manage.py db_worker --no-reload --interval 2 &
+$PY manage.py task_worker --no-reload --interval 2 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 echo "Serving on http://$ADDR/ (the admin is at http://$ADDR/admin/)"
