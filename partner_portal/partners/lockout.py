@@ -8,7 +8,6 @@ lockouts (`views.admin.LockoutIndexView`) with `LOCKOUT_PERMISSION`.
 """
 
 import datetime
-import ipaddress
 import logging
 from dataclasses import dataclass
 
@@ -22,26 +21,6 @@ from axes.models import AccessAttempt
 logger = logging.getLogger(__name__)
 
 LOCKOUT_PERMISSION = "axes.delete_accessattempt"
-
-
-def client_address(request) -> str | None:
-    """The address sign-in attempts are counted against (`AXES_CLIENT_IP_CALLABLE`).
-
-    The connection's address, unless `AXES_IPWARE_PROXY_COUNT` proxies in front of
-    the application append to X-Forwarded-For: then the address the outermost of
-    them saw. Whatever stands further left in the header came from the client and
-    is never trusted, and neither is the header at all when no proxy is configured.
-    """
-    proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies > 0 and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",")]
-        candidate = hops[-min(proxies, len(hops))]
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            logger.warning("Ignoring X-Forwarded-For without an address: %r", forwarded)
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @dataclass(frozen=True)

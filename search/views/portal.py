@@ -1,4 +1,5 @@
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -8,6 +9,7 @@ from partner_portal.partners.access import audience_for
 from ..models import SearchSource
 from ..query import FILTERABLE, search, suggest
 from ..services import click_token, search_click_record, search_query_record
+from ..validators import validate_query
 
 
 def _page(request):
@@ -23,6 +25,15 @@ def search_page(request):
     query = request.GET.get("q", "").strip()
     filters = {name: request.GET.get(name, "") for name in FILTERABLE}
     result = None
+    try:
+        validate_query(query)
+    except ValidationError as error:
+        return render(
+            request,
+            "search/results.html",
+            {"query": query, "filters": filters, "refusal": error.messages[0]},
+            status=400,
+        )
     if query:
         result = search(
             audience=audience_for(request.user),
@@ -59,7 +70,10 @@ def search_click(request, token):
 @require_GET
 def search_suggest(request):
     """Titles for the autocomplete box, among what the user may see."""
-    titles = suggest(
-        audience=audience_for(request.user), prefix=request.GET.get("q", "")
-    )
+    prefix = request.GET.get("q", "")
+    try:
+        validate_query(prefix)
+    except ValidationError:
+        return JsonResponse({"suggestions": []})
+    titles = suggest(audience=audience_for(request.user), prefix=prefix)
     return JsonResponse({"suggestions": titles})

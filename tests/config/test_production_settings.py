@@ -7,6 +7,8 @@ import sys
 
 from django.conf import settings
 
+from config.checks import check_shared_cache
+
 GOOD_KEY = secrets.token_urlsafe(50)
 
 
@@ -47,6 +49,37 @@ def test_refuses_a_missing_or_default_secret_key():
     assert default.returncode != 0
 
 
+# Configured only: the check reads the setting, and no server needs to answer.
+SHARED_CACHE = "redis://127.0.0.1:6390/1"
+
+
 def test_passes_the_deployment_checklist_with_a_real_secret():
-    result = run_check(SECRET_KEY=GOOD_KEY)
+    result = run_check(SECRET_KEY=GOOD_KEY, CACHE_URL=SHARED_CACHE)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_warns_when_throttles_and_the_breaker_count_per_process():
+    """With the local-memory default, each gunicorn worker keeps its own counts."""
+    result = run_check(SECRET_KEY=GOOD_KEY)
+    assert result.returncode != 0
+    assert "(config.W001) The 'default' cache belongs to one process" in result.stderr
+    assert "the API's throttles and the search circuit breaker" in result.stderr
+    assert "Set CACHE_URL to a Redis or Memcached server" in result.stderr
+
+
+def test_names_the_lockout_when_it_counts_in_a_local_cache(settings):
+    """The lockout counts in the database; switched to django-axes' cache handler,
+    it counts in a cache too, and the check says so."""
+    settings.AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    settings.AXES_CACHE = "lockout"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": SHARED_CACHE,
+        },
+        "lockout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    (warning,) = check_shared_cache(None)
+    assert warning.id == "config.W001"
+    assert "'lockout' cache" in warning.msg
+    assert "the sign-in lockout" in warning.msg

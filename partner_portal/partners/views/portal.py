@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from partner_portal.client_address import client_address
 from partner_portal.home_cards import render_home_cards
 
 from ..access import audience_for
@@ -30,7 +31,7 @@ def portal_home(request):
 def application_apply(request):
     """The public partner application: rate-limited per address, with a honeypot."""
     if request.method == "POST":
-        client_key = client_key_for(request.META.get("REMOTE_ADDR", ""))
+        client_key = client_key_for(client_address(request) or "")
         if is_rate_limited(client_key):
             return render(request, "portal/apply_limited.html", status=429)
         form = ApplicationForm(request.POST)

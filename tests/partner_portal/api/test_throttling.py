@@ -87,3 +87,40 @@ def test_guessing_tokens_is_throttled_by_address(world):
         # ...while the same guesses from another address are still only refused.
         elsewhere = guesser.get("/api/v1/partners/", REMOTE_ADDR="10.0.0.9")
         assert elsewhere.status_code == 401
+
+
+def test_a_new_x_forwarded_for_each_time_is_still_one_address(world):
+    """With no proxy configured (AXES_IPWARE_PROXY_COUNT=0, the default), the header
+    is the client's own writing: the connection's address is counted."""
+    with rates("100/min", "3/min"):
+        guesser = APIClient()
+        statuses = [
+            guesser.get(
+                "/api/v1/partners/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+            ).status_code
+            for n in range(4)
+        ]
+        assert statuses == [401, 401, 401, 429]
+
+
+def test_behind_a_proxy_each_client_is_counted_by_the_proxys_entry(world, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    with rates("100/min", "2/min"):
+        client = APIClient()
+
+        def call(forwarded):
+            return client.get(
+                "/api/v1/partners/",
+                REMOTE_ADDR="10.0.0.1",  # the load balancer
+                HTTP_X_FORWARDED_FOR=forwarded,
+            ).status_code
+
+        # One client, forging a new first entry each time: the proxy's entry (the
+        # last) is what counts.
+        assert [call(f"198.51.100.{n}, 203.0.113.7") for n in range(3)] == [
+            401,
+            401,
+            429,
+        ]
+        # Another client behind the same balancer has its own allowance.
+        assert call("203.0.113.8") == 401
