@@ -3,12 +3,17 @@
 The audience filter is part of the Elasticsearch query, so hits, totals, facet counts,
 highlights and suggestions never see an item the user may not. When Elasticsearch cannot
 be reached, the same audience filter runs on the database and the answer says it is
-degraded.
+degraded; after such a failure the circuit breaker (search.client.breaker) sends
+searches straight to the database for a cool-down, so a hung node holds no request.
 """
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from elasticsearch.dsl import SF, Q, Search
 from elasticsearch.dsl.query import Query
@@ -16,7 +21,7 @@ from elasticsearch.exceptions import ApiError, TransportError
 
 from partner_portal.partners.access import Audience
 
-from .client import get_client
+from .client import breaker, get_client
 from .index import alias_name
 from .registry import kinds
 
@@ -42,6 +47,20 @@ class SearchResult:
     degraded: bool = False
 
 
+# Elasticsearch wraps each hit in these marks, two private-use characters no text means
+# to hold; highlight_html() turns them into <mark> once it has escaped the text.
+MARK_START, MARK_END = "\ue000", "\ue001"
+_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+
+
+def highlight_html(fragment: str) -> SafeString:
+    """A highlight from Elasticsearch as safe HTML: the text escaped once, each hit in
+    <mark>, and no other markup whatever the text holds. The portal page and the API
+    both show this."""
+    marked = _MARKED.sub(r"<mark>\1</mark>", str(escape(fragment)))
+    return mark_safe(marked.replace(MARK_START, "").replace(MARK_END, ""))  # noqa: S308
+
+
 NOT_EXPIRED = ~Q("exists", field="expires_at") | Q("range", expires_at={"gt": "now"})
 
 
@@ -63,13 +82,16 @@ def search(
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     page = min(max(page, 1), MAX_RESULT_WINDOW // per_page)
     client = get_client()
-    if client is not None:
+    if client is not None and breaker.allows():
         try:
-            return _search_elasticsearch(
+            result = _search_elasticsearch(
                 client, audience, query, page, per_page, filters
             )
-        except (TransportError, ApiError):
-            pass
+        except (TransportError, ApiError) as error:
+            breaker.failed(error)
+        else:
+            breaker.succeeded()
+            return result
     return _search_database(audience, query, page, per_page, filters)
 
 
@@ -104,8 +126,8 @@ def build_search(
         )
         .highlight("title")
         .highlight("body", fragment_size=160)
-        # The html encoder escapes the text around the tags: snippets are safe HTML.
-        .highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
+        # The text comes back as indexed; highlight_html() escapes it.
+        .highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END])
         .extra(track_total_hits=True)
     )
     for name in FACETS:
@@ -124,8 +146,8 @@ def _search_elasticsearch(client, audience, query, page, per_page, filters):
         hits.append(
             {
                 **hit.to_dict(),
-                "title_highlight": titles[0] if titles else None,
-                "snippet": " … ".join(getattr(highlight, "body", [])),
+                "title_highlight": highlight_html(titles[0]) if titles else None,
+                "snippet": highlight_html(" … ".join(getattr(highlight, "body", []))),
             }
         )
     facets = {
@@ -186,7 +208,7 @@ def _search_database(audience, query, page, per_page, filters):
 def suggest(*, audience: Audience, prefix: str, size: int = 8) -> list[str]:
     """Titles starting with what the user typed, among what they may see."""
     client = get_client()
-    if client is None or not prefix.strip():
+    if client is None or not prefix.strip() or not breaker.allows():
         return []
     request = (
         Search(using=client, index=alias_name())
@@ -204,6 +226,8 @@ def suggest(*, audience: Audience, prefix: str, size: int = 8) -> list[str]:
     )[:size]
     try:
         answer = request.execute()
-    except (TransportError, ApiError):
+    except (TransportError, ApiError) as error:
+        breaker.failed(error)
         return []
+    breaker.succeeded()
     return [hit.title for hit in answer]

@@ -38,15 +38,46 @@ def browser():
         browser.close()
 
 
+# Every frame of every page reports what the Content-Security-Policy refused, and
+# counts the reports (a test can wait for one).
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation({
+    page: document.location.href,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: `${event.sourceFile}:${event.lineNumber}`,
+  });
+  window.reportedCspViolations = (window.reportedCspViolations || 0) + 1;
+});
+"""
+
+
 @pytest.fixture
-def page(browser, live_server, request):
+def csp_violations():
+    """What the browser refused under the Content-Security-Policy during the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, request, csp_violations):
+    """A page of the live server; the test fails if the policy refused anything."""
     context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.expose_binding(
+        "reportCspViolation",
+        lambda _source, violation: csp_violations.append(violation),
+    )
+    context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
     context.close()
+    assert csp_violations == [], "the Content-Security-Policy refused " + "; ".join(
+        "{directive} ({blocked}) on {page} at {source}".format(**violation)
+        for violation in csp_violations
+    )
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from partner_portal.partners.models import AccessLevel, Product, Stage, Tier
-from partner_portal.resources.models import AssetPage
+from partner_portal.resources.models import AssetPage, PolicyPage
 from search.client import get_client
 from search.index import drain
 from tests.factories import StaffFactory
@@ -180,3 +180,55 @@ def test_filters_narrow_the_results_and_facets_count_them(assets, api_as):
         "Walrus datasheet"
     }
     assert titles(kind="course") == set()
+
+
+# What a page shows for "research" in "Research & Development <b>x</b>": the text
+# escaped once, the hit in <mark>, no other markup.
+HIGHLIGHT = "<mark>Research</mark> &amp; Development &lt;b&gt;x&lt;/b&gt;"
+
+
+@pytest.fixture
+def ampersands(prefix, settings, tmp_path):
+    """The same words in a policy's rich text, saved as the editor saves it (escaped),
+    and in an asset's plain title and summary."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    root = Site.objects.get(is_default_site=True).root_page
+    policy = PolicyPage(
+        title="Lab policy",
+        slug="lab-policy",
+        policy_type="code_of_conduct",
+        body="<p>Research &amp; Development &lt;b&gt;x&lt;/b&gt;</p>",
+        access_level=AccessLevel.PUBLIC,
+    )
+    root.add_child(instance=policy)
+    publish(policy)
+    asset = AssetPage(
+        title="Research & Development <b>x</b>",
+        asset_type="brochure",
+        summary="Research & Development <b>x</b>",
+        access_level=AccessLevel.PUBLIC,
+    )
+    make_library(root).add_child(instance=asset)
+    publish(asset)
+    drain()
+
+
+def test_highlights_are_escaped_once_and_the_same_in_the_api_and_on_the_page(
+    ampersands, api_as, client
+):
+    api = api_as("registered")
+    results = api.get("/api/v1/search/", {"q": "research"}).json()["results"]
+
+    assert {hit["id"]: hit["snippet"] for hit in results} == {
+        str(PolicyPage.objects.get().pk): HIGHLIGHT,
+        str(AssetPage.objects.get().pk): HIGHLIGHT,
+    }
+    titles = {hit["title"]: hit["title_highlight"] for hit in results}
+    assert titles == {"Lab policy": None, "Research & Development <b>x</b>": HIGHLIGHT}
+
+    client.force_login(api.user)
+    page = client.get("/search/", {"q": "research"}).text
+    # The asset's title and both snippets, as the API gives them.
+    assert page.count(HIGHLIGHT) == 3
+    assert "&amp;amp;" not in page
+    assert "<b>" not in page
