@@ -18,3 +18,19 @@ each_case = pytest.mark.parametrize(("encoding", "rows"), CASES)
 def excel_csv(header: str, lines: list[str], encoding: str) -> bytes:
     """A CSV file as Excel writes it: CRLF line endings, no byte order mark."""
     return ("\r\n".join([header, *lines]) + "\r\n").encode(encoding)
+
+
+PARTNER_REQUIRED_HEADER = "external_id,name,country,region,partner_type,tier,stage"
+
+
+def chinese_partners_csv(encoding: str, rows: int = len(NAMES)) -> bytes:
+    """A partner file of the first `rows` names, registered and active, in Greater
+    China, as Excel saves it in `encoding`."""
+    return excel_csv(
+        PARTNER_REQUIRED_HEADER,
+        [
+            f"CN-{n},{name},CN,greater_china,reseller,registered,active"
+            for n, name in enumerate(NAMES[:rows])
+        ],
+        encoding,
+    )

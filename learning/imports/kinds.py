@@ -33,9 +33,10 @@ def award_column_notes() -> dict[str, str]:
         ),
         "credential_id": _(
             "The award's credential ID in the previous system: 8 to 64 letters, "
-            "digits, hyphens or underscores. Left empty, the award gets a new one. "
-            "A credential ID that is already stored with the same holder, "
-            "certification and dates leaves that award unchanged."
+            "digits, hyphens or underscores. Left empty, the award gets a new one, "
+            "unless the holder already has this certification from the same issue "
+            "date. A row that matches a stored award, by its credential ID or by "
+            "its holder, certification and issue date, leaves that award unchanged."
         ),
     }
 

@@ -1,6 +1,8 @@
 """The django-import-export resource of the certification-award import.
 
-One award per row, found by its credential ID when the file gives one. The holder
+One award per row, found by its credential ID when the file gives one, else by
+its holder, certification and issue date, so a file imported twice adds nothing
+the second time (a row left without a credential ID included). The holder
 is named by email address and must be a partner user; when someone imports (`by`),
 only the users of the partners they may see count, and anyone else is reported
 exactly as an unknown address, so a file reveals nothing about other partners.
@@ -8,7 +10,9 @@ Saving goes through `award_create()`, never import-export's own `save()`.
 """
 
 import re
+from datetime import date
 
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from import_export import fields, widgets
@@ -88,25 +92,71 @@ class CredentialIdWidget(widgets.CharWidget):
         return value
 
 
-class CredentialIdInstanceLoader(BaseInstanceLoader):
-    """Finds the stored awards of the file's credential IDs, all in one query."""
+def award_key(row) -> tuple[str, str, date] | None:
+    """What names an award without its credential ID: the holder's address (in
+    lower case), the certification's code and the issue date; None when a cell of
+    them is empty or no date."""
+    email = (row.get("email") or "").strip().lower()
+    code = (row.get("certification_code") or "").strip()
+    try:
+        issued_at = IsoDateWidget().clean(row.get("issued_at"))
+    except ValueError:
+        return None
+    if not (email and code and issued_at):
+        return None
+    return email, code, issued_at
+
+
+class StoredAwardLoader(BaseInstanceLoader):
+    """Finds the stored award of every row, in two queries for the whole file.
+
+    A row's award is the one with its credential ID; a row whose credential ID is
+    not stored (or that has none) names the award the holder already has of that
+    certification from that issue date, if any. Only the awards of the holders
+    the importer may name are looked up by holder (see `HolderWidget`).
+    """
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
-        ids = {str(value).strip() for value in dataset["credential_id"] if value}
-        self.awards = {
+        rows = dataset.dict
+        ids = {(row.get("credential_id") or "").strip() for row in rows} - {""}
+        self.by_credential_id = {
             award.credential_id: award
             for award in resource.get_queryset().filter(credential_id__in=ids)
         }
+        keys = {key for row in rows if (key := award_key(row))}
+        self.by_key = {}
+        if not keys:
+            return
+        awards = (
+            resource.get_queryset()
+            .annotate(holder_email=Lower("user__email"))
+            .filter(
+                holder_email__in={email for email, _code, _day in keys},
+                certification__code__in={code for _email, code, _day in keys},
+                issued_at__in={day for _email, _code, day in keys},
+            )
+            .order_by("pk")
+        )
+        partners = resource.fields["user"].widget.partners
+        if partners is not None:
+            awards = awards.filter(user__membership__partner__in=partners)
+        for award in awards:
+            key = (award.holder_email, award.certification.code, award.issued_at)
+            # Awards imported twice before re-imports were matched: the first.
+            self.by_key.setdefault(key, award)
 
     def get_instance(self, row):
-        return self.awards.get(str(row.get("credential_id") or "").strip())
+        credential_id = (row.get("credential_id") or "").strip()
+        award = self.by_credential_id.get(credential_id) if credential_id else None
+        return award or self.by_key.get(award_key(row))
 
 
 class CertificationAwardResource(RowImportResource):
-    """One award per row. A row whose credential ID is stored already is unchanged
-    when it names the same holder, certification and dates, and an error otherwise:
-    an import never changes an award."""
+    """One award per row, found as `StoredAwardLoader` says. A row whose award is
+    stored already is unchanged when it says what that award says, and an error
+    otherwise: an import never changes an award, so importing a file again changes
+    nothing, with credential IDs or without."""
 
     key_column = "email"
     required_values = REQUIRED_COLUMNS
@@ -129,7 +179,7 @@ class CertificationAwardResource(RowImportResource):
         model = CertificationAward
         fields = ("user", "certification", "issued_at", "expires_at", "credential_id")
         import_id_fields = ("credential_id",)
-        instance_loader_class = CredentialIdInstanceLoader
+        instance_loader_class = StoredAwardLoader
         skip_unchanged = True
         report_skipped = True
         skip_html_diff = True
@@ -140,6 +190,7 @@ class CertificationAwardResource(RowImportResource):
         if self.by is not None:
             self.fields["user"].widget.partners = partners_visible_to(self.by)
         self.first_row_of_credential_id = {}
+        self.first_row_of_award = {}
         self.holders = {}
         self._file_row = None
 
@@ -173,22 +224,56 @@ class CertificationAwardResource(RowImportResource):
                 _("The expiry date must come after the issue date.")
             ]
         credential_id = (row.get("credential_id") or "").strip()
-        if not credential_id or "credential_id" in errors:
-            return
-        first = self.first_row_of_credential_id.setdefault(
-            credential_id, self._file_row
-        )
-        if first != self._file_row:
-            errors["credential_id"] = [
-                _("Row %(row)d has the same credential ID.") % {"row": first}
-            ]
-            return
-        if self._before is None:
-            return
-        # The stored award: the same one only if every value of the row matches it.
+        if credential_id and "credential_id" not in errors:
+            first = self.first_row_of_credential_id.setdefault(
+                credential_id, self._file_row
+            )
+            if first != self._file_row:
+                errors["credential_id"] = [
+                    _("Row %(row)d has the same credential ID.") % {"row": first}
+                ]
+                return
+        key = award_key(row)
+        if key is not None and not errors.keys() & {"user", "certification"}:
+            first = self.first_row_of_award.setdefault(key, self._file_row)
+            if first != self._file_row:
+                errors.setdefault("issued_at", []).append(
+                    _(
+                        "Row %(row)d awards this certification to the same holder "
+                        "on the same day."
+                    )
+                    % {"row": first}
+                )
+                return
+        if self._before is not None:
+            self.check_stored(instance, credential_id, errors)
+
+    def check_stored(self, instance, credential_id, errors):
+        """The stored award is the row's own only if every value of the row
+        matches it."""
         wrong = errors.keys() & {"user", "certification", "issued_at", "expires_at"}
-        if wrong or self.current_values(instance) != self._before:
-            errors["credential_id"] = [_("Another award has this credential ID.")]
+        if credential_id and credential_id == self._before["credential_id"]:
+            # Found by its credential ID.
+            if wrong or self.current_values(instance) != self._before:
+                errors["credential_id"] = [_("Another award has this credential ID.")]
+        elif wrong or "credential_id" in errors:
+            return
+        elif credential_id:
+            errors["credential_id"] = [
+                _(
+                    "The holder already has this certification from the same "
+                    "issue date, under another credential ID."
+                )
+            ]
+        elif self.current_values(instance) != self._before:
+            errors["expires_at"] = [
+                _(
+                    "The holder already has this certification from the same "
+                    "issue date, expiring on %(day)s. An import does not change "
+                    "an award."
+                )
+                % {"day": self._before["expires_at"]}
+            ]
 
     def clean_exclude(self, errors):
         # The partner is the holder's, which award_create() sets.

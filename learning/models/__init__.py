@@ -3,8 +3,9 @@ from .paths import LearningPath, LearningPathStep
 from .progress import Enrolment, LessonCompletion, QuizAttempt
 
 # isort: split
-# The pages last: pages.py imports learning.services and learning.selectors (their
-# routes call them), and those import the models above by name.
+# The pages last: pages.py and quiz.py (the course's quiz route) import
+# learning.services and learning.selectors (their routes call them), and those
+# import the models above by name.
 from .pages import CourseIndexPage, CourseLevel, CoursePage, LessonPage
 
 __all__ = [

@@ -8,9 +8,10 @@ the course page (its questions are a StreamField).
 
 What a learner does is a route of these pages (RoutablePageMixin) that parses the
 request, calls `learning.services` and renders: `<course>/enrol/`, `<course>/quiz/`
-and a POST to `<lesson>/` that completes it. Wagtail serves a route through the
-page's `serve()`, and AccessControlledPage comes before RoutablePageMixin in the
-bases, so a page the user may not see answers 404 before any route runs.
+(in `quiz.py`, a concern of its own) and a POST to `<lesson>/` that completes it.
+Wagtail serves a route through the page's `serve()`, and AccessControlledPage comes
+before RoutablePageMixin in the bases, so a page the user may not see answers 404
+before any route runs.
 """
 
 from django.contrib import messages
@@ -20,7 +21,6 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +45,7 @@ from partner_portal.partners.access import (
 
 from .. import selectors, services
 from ..blocks import LessonBodyBlock, QuizBlock
+from .quiz import CourseQuizMixin
 
 
 class CourseLevel(models.TextChoices):
@@ -77,7 +78,7 @@ class CourseIndexPage(AccessControlledPage, Page):
         return context
 
 
-class CoursePage(AccessControlledPage, RoutablePageMixin, Page):
+class CoursePage(AccessControlledPage, CourseQuizMixin, RoutablePageMixin, Page):
     code = models.SlugField(
         _("course code"),
         max_length=40,
@@ -204,76 +205,6 @@ class CoursePage(AccessControlledPage, RoutablePageMixin, Page):
         lesson = enrolment.resume_lesson()
         return redirect(lesson.url if lesson else self.url)
 
-    @path("quiz/")
-    def quiz(self, request):
-        """GET shows the quiz state, the open attempt or a graded one
-        (`?result=<attempt>`); POST starts an attempt or submits one. Staff see a
-        preview of the questions."""
-        if not self.has_quiz:
-            raise Http404
-        audience = audience_for(request.user)
-        if audience.is_staff:
-            # Staff preview the questions with their answers.
-            return self._quiz_response(
-                request, learner=False, preview=self.question_blocks().values()
-            )
-        if not audience.is_partner:
-            # A public course's quiz is for partner users; its answers are not.
-            raise Http404
-        if request.method == "POST":
-            return self._quiz_post(request)
-        enrolment = services.current_enrolment(user=request.user, course=self)
-        state = services.quiz_state(enrolment=enrolment, course=self)
-        context = {"state": state}
-        if state.open_attempt is not None:
-            context["attempt"] = state.open_attempt
-            context["questions"] = _shown_questions(self, state.open_attempt)
-        result_pk = request.GET.get("result", "")
-        if enrolment is not None and result_pk.isdigit():
-            result = enrolment.attempts.filter(
-                pk=int(result_pk), submitted_at__isnull=False
-            ).first()
-            if result is not None:
-                context["result"] = result
-                context["graded"] = _graded_questions(self, result)
-        return self._quiz_response(request, learner=True, **context)
-
-    def _quiz_post(self, request):
-        quiz_url = self.url + self.reverse_subpage("quiz")
-        action = request.POST.get("action")
-        try:
-            if action == "start":
-                services.quiz_attempt_start(user=request.user, course=self)
-            elif action == "submit":
-                enrolment = services.current_enrolment(user=request.user, course=self)
-                attempt_pk = request.POST.get("attempt", "")
-                if enrolment is None or not attempt_pk.isdigit():
-                    raise Http404
-                attempt = enrolment.attempts.filter(
-                    submitted_at__isnull=True, pk=int(attempt_pk)
-                ).first()
-                if attempt is None:
-                    raise Http404
-                answers = {
-                    item["question"]: [
-                        int(value)
-                        for value in request.POST.getlist(f"q-{item['question']}")
-                        if value.isdigit()
-                    ]
-                    for item in attempt.layout
-                }
-                attempt = services.quiz_attempt_submit(attempt=attempt, answers=answers)
-                return redirect(f"{quiz_url}?result={attempt.pk}")
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect(quiz_url)
-
-    def _quiz_response(self, request, **context):
-        return TemplateResponse(
-            request, "learning/quiz.html", {"page": self, "self": self, **context}
-        )
-
 
 def _learner_or_404(request):
     """Only partner users enrol and take quizzes; staff preview the pages."""
@@ -283,69 +214,21 @@ def _learner_or_404(request):
     return request.user
 
 
-def _shown_questions(course, attempt):
-    """The open attempt's questions in its shuffled order, without correctness."""
-    questions = course.question_blocks()
-    shown = []
-    for number, item in enumerate(attempt.layout, start=1):
-        question = questions.get(item["question"])
-        if question is None:
-            continue
-        shown.append(
-            {
-                "id": item["question"],
-                "number": number,
-                "text": question["text"],
-                "multiple": question["multiple"],
-                "options": [
-                    {"index": index, "text": question["options"][index]["text"]}
-                    for index in item["options"]
-                    if index < len(question["options"])
-                ],
-            }
-        )
-    return shown
-
-
-def _graded_questions(course, attempt):
-    """A submitted attempt's questions with the right answers and explanations."""
-    questions = course.question_blocks()
-    graded = []
-    for number, item in enumerate(attempt.layout, start=1):
-        question = questions.get(item["question"])
-        if question is None:
-            continue
-        chosen = set(attempt.answers.get(item["question"], []))
-        graded.append(
-            {
-                "number": number,
-                "text": question["text"],
-                "right": attempt.results.get(item["question"], False),
-                "explanation": question["explanation"],
-                "options": [
-                    {
-                        "text": question["options"][index]["text"],
-                        "correct": question["options"][index]["correct"],
-                        "chosen": index in chosen,
-                    }
-                    for index in item["options"]
-                    if index < len(question["options"])
-                ],
-            }
-        )
-    return graded
-
-
 class LessonQuerySet(PageQuerySet):
-    def visible_to(self, audience):
-        """`LessonPage.visible_to` as one SQL filter, for listings and counts: the
-        lesson's own level and its course's, the parent whose path is the lesson's
-        without its last step."""
+    def in_courses(self, courses):
+        """The lessons whose course is one of `courses`, in one query: the course is
+        the parent, whose path is the lesson's without its last step."""
         course_path = Substr(
             OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen
         )
-        visible_course = CoursePage.objects.filter(audience.q(), path=course_path)
-        return self.filter(audience.q()).filter(Exists(visible_course))
+        return self.filter(Exists(courses.filter(path=course_path)))
+
+    def visible_to(self, audience):
+        """`LessonPage.visible_to` as one SQL filter, for listings and counts: the
+        lesson's own level and its course's."""
+        return self.filter(audience.q()).in_courses(
+            CoursePage.objects.filter(audience.q())
+        )
 
 
 class LessonPage(AccessControlledPage, RoutablePageMixin, Page):

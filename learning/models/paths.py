@@ -69,6 +69,15 @@ class LearningPath(ClusterableModel):
 
 
 class LearningPathStep(Orderable):
+    """One course of a path, at its place in the editors' order (`sort_order`).
+
+    The admin's form numbers the steps as the editor arranged them; a step saved
+    without a place (a path built in code, the demo's) goes after the path's others.
+    Orderable's own field may be empty, and steps that all had none came back in
+    whatever order the database read its rows.
+    """
+
+    sort_order = models.PositiveIntegerField(_("position"), editable=False)
     path = ParentalKey(
         LearningPath,
         verbose_name=_("learning path"),
@@ -90,3 +99,11 @@ class LearningPathStep(Orderable):
 
     def __str__(self):
         return f"{self.path}: {self.course}"
+
+    def save(self, *args, **kwargs):
+        if self.sort_order is None:
+            last = LearningPathStep.objects.filter(path_id=self.path_id).aggregate(
+                last=models.Max("sort_order")
+            )["last"]
+            self.sort_order = 0 if last is None else last + 1
+        super().save(*args, **kwargs)

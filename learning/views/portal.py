@@ -1,7 +1,7 @@
 """Portal views of the learning app: the learner's home, verification, certificates.
 
 Enrolling, lessons and the quiz are routes of the course and lesson pages
-(`learning/models/pages.py`).
+(`learning/models/pages.py`, the quiz's in `learning/models/quiz.py`).
 """
 
 from django.contrib.auth.decorators import login_required

@@ -6,17 +6,12 @@ one code path. An app adds its import by subclassing `ImportViewSet` with its
 `ImportKind` and registering it with `register_admin_viewset`.
 """
 
-from pathlib import PurePath
-
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from wagtail.admin import messages
@@ -24,40 +19,19 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from partner_portal.tabular.forms import EncodingField
+from partner_portal.request_limits import upload_limit
 from partner_portal.tabular.reading import TabularError
 
+from .forms import ImportFileForm
 from .preview import PREVIEW_ROWS, encoding_note
-from .services import ImportKind, Upload, file_import
+from .services import ImportKind, file_import
 from .uploads import upload_discard, upload_get, upload_keep
 
 
-class ImportFileForm(forms.Form):
-    """The upload of one kind: its suffixes and size limit are checked here, before
-    anything is stored (a plain .csv or .xlsx file when no kind is given)."""
-
-    file = forms.FileField(label=gettext_lazy("File"))
-    encoding = EncodingField()
-
-    def __init__(self, *args, kind: ImportKind | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.upload = kind.upload if kind is not None else Upload()
-        self.fields["file"].help_text = self.upload.help_text
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() not in self.upload.suffixes:
-            raise forms.ValidationError(self.upload.refusal)
-        if upload.size > self.upload.max_bytes:
-            raise forms.ValidationError(
-                _("The file is larger than the limit of %(limit)s.")
-                % {"limit": filesizeformat(self.upload.max_bytes)}
-            )
-        return upload
-
-
 class ImportViewMixin(WagtailAdminTemplateMixin):
-    """The page furniture and the permission check both import views share."""
+    """The page furniture, the permission check and the upload page that every
+    import's views share, the sales ledger's included (its upload template extends
+    imports/upload.html)."""
 
     kind: ImportKind | None = None
     page_title = ""
@@ -66,9 +40,13 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
     listing_label = ""
     upload_url_name = ""
     preview_url_name = ""
+    upload_template_name = "imports/upload.html"
+
+    def user_may_import(self, user) -> bool:
+        return self.kind.user_may_import(user)
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.kind.user_may_import(request.user):
+        if not self.user_may_import(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -79,17 +57,30 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
             {"url": "", "label": self.get_page_title()},
         ]
 
-    def render_upload(self, form, *, refused=None, status=200):
+    def upload_form(self, *args) -> ImportFileForm:
+        """The upload form, bound to `args` (data, files) when they are given."""
+        return ImportFileForm(*args, upload=self.kind.upload)
+
+    def upload_columns(self) -> list[tuple[str, bool, str]]:
+        """(column, required, what it holds) of each column the upload page lists."""
         notes = self.kind.column_notes()
-        columns = [
+        return [
             (column, column in self.kind.required, notes.get(column, ""))
             for column in self.kind.columns
         ]
+
+    def render_upload(self, form, *, refused=None, status=200, **extra):
+        columns = self.upload_columns()
         context = self.get_context_data(
-            form=form, columns=columns, refused=refused, kind=self.kind
+            form=form,
+            columns=columns,
+            some_optional=not all(required for _name, required, _note in columns),
+            refused=refused,
+            kind=self.kind,
+            **extra,
         )
         return self.render_to_response(
-            context, status=status, template="imports/upload.html"
+            context, status=status, template=self.upload_template_name
         )
 
     def render_to_response(self, context, status=200, template=None):
@@ -118,17 +109,17 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
             "filename": held.filename,
             "reason": error,
         }
-        return self.render_upload(ImportFileForm(kind=self.kind), refused=refused)
+        return self.render_upload(self.upload_form(), refused=refused)
 
 
 class ImportUploadView(ImportViewMixin, View):
     template_name = "imports/upload.html"
 
     def get(self, request):
-        return self.render_upload(ImportFileForm(kind=self.kind))
+        return self.render_upload(self.upload_form())
 
     def post(self, request):
-        form = ImportFileForm(request.POST, request.FILES, kind=self.kind)
+        form = self.upload_form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_upload(form)
         held = upload_keep(
@@ -202,7 +193,7 @@ class ImportPreviewView(ImportViewMixin, View):
             shown_rows=report.rows[:PREVIEW_ROWS],
             more_rows=max(0, len(report.rows) - PREVIEW_ROWS),
             errors=report.sorted_errors(),
-            more_errors=report.errors.total - len(report.errors.errors),
+            more_errors=report.errors.unlisted,
             upload_url=reverse(self.upload_url_name),
             encoding_note=encoding_note(
                 report.encoding, archive=report.kind.is_archive
@@ -243,7 +234,13 @@ class ImportViewSet(ViewSet):
             "preview_url_name": self.get_url_name("preview"),
         }
         return [
-            path("", self.construct_view(ImportUploadView, **options), name="upload"),
+            path(
+                "",
+                upload_limit(self.kind.upload.max_bytes)(
+                    self.construct_view(ImportUploadView, **options)
+                ),
+                name="upload",
+            ),
             path(
                 "<str:token>/",
                 self.construct_view(ImportPreviewView, **options),

@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partner_portal.tabular.forms import EncodingField
-
 from .currencies import currency_choices
 
 
@@ -62,14 +60,3 @@ class SalesChartForm(forms.Form):
         if self.is_valid() and self.cleaned_data["partner"] is not None:
             return lines.filter(partner=self.cleaned_data["partner"])
         return lines
-
-
-class SalesUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Sales file"),
-        help_text=_(
-            "A .csv or .xlsx file with the columns invoice_number, line_number, "
-            "partner_external_id, date, sku, quantity, amount and currency."
-        ),
-    )
-    encoding = EncodingField()

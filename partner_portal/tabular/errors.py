@@ -35,3 +35,8 @@ class ImportErrors:
 
     def __bool__(self) -> bool:
         return self.total > 0
+
+    @property
+    def unlisted(self) -> int:
+        """How many errors were counted past the limit, without their messages."""
+        return self.total - len(self.errors)

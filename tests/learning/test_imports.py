@@ -207,3 +207,86 @@ def test_chinese_addresses_saved_by_excel_find_their_holders(
     assert "awards.csv was read as GB18030 text." in out.getvalue()
     holders = CertificationAward.objects.values_list("user__first_name", flat=True)
     assert sorted(holders) == sorted(NAMES[:rows])
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_a_file_without_credential_ids_imported_twice_adds_nothing_the_second_time(
+    tmp_path, make_course, make_certification, rows
+):
+    make_certification("sec", [make_course("sec-101")])
+    for number in range(rows):
+        MembershipFactory(user__email=f"holder{number}@example.com")
+    path = _write(
+        tmp_path,
+        HEADER
+        + "".join(
+            f"Holder{number}@example.com,sec,2025-03-0{number + 1},2027-03-01,\n"
+            for number in range(rows)
+        ),
+    )
+    call_command("import_certifications", path, stdout=StringIO(), stderr=StringIO())
+    first = set(CertificationAward.objects.values_list("pk", "credential_id"))
+    out = StringIO()
+
+    call_command("import_certifications", path, stdout=out, stderr=StringIO())
+
+    assert f"0 new, 0 changed, {rows} unchanged." in out.getvalue()
+    assert set(CertificationAward.objects.values_list("pk", "credential_id")) == first
+    assert len(first) == rows
+
+
+def test_a_row_without_credential_id_that_contradicts_the_stored_award_is_refused(
+    tmp_path, setup
+):
+    call_command(
+        "import_certifications",
+        _write(tmp_path, HEADER + "ana@example.com,sec,2024-01-01,2026-01-01,\n"),
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    stored = CertificationAward.objects.get()
+    other_expiry = _write(
+        tmp_path,
+        HEADER + "ana@example.com,sec,2024-01-01,2026-06-01,\n",
+        name="expiry.csv",
+    )
+    other_id = _write(
+        tmp_path,
+        HEADER + "ana@example.com,sec,2024-01-01,2026-01-01,FROM-OLD-SYSTEM-1\n",
+        name="credential.csv",
+    )
+    errors = []
+    for path in (other_expiry, other_id):
+        err = StringIO()
+        with pytest.raises(CommandError, match="1 error"):
+            call_command("import_certifications", path, stdout=StringIO(), stderr=err)
+        errors.append(err.getvalue())
+
+    assert (
+        "Row 2, column expires_at: The holder already has this certification from "
+        "the same issue date, expiring on 2026-01-01."
+    ) in errors[0]
+    assert (
+        "Row 2, column credential_id: The holder already has this certification "
+        "from the same issue date, under another credential ID."
+    ) in errors[1]
+    assert list(CertificationAward.objects.all()) == [stored]
+
+
+def test_two_rows_of_one_award_in_a_file_are_refused(tmp_path, setup):
+    path = _write(
+        tmp_path,
+        HEADER
+        + "ana@example.com,sec,2024-01-01,2026-01-01,\n"
+        + "ANA@example.com,sec,2024-01-01,2026-01-01,\n",
+    )
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_certifications", path, stdout=StringIO(), stderr=err)
+
+    assert (
+        "Row 3, column issued_at: Row 2 awards this certification to the same "
+        "holder on the same day."
+    ) in err.getvalue()
+    assert not CertificationAward.objects.exists()

@@ -197,3 +197,20 @@ def test_editors_add_a_path_with_ordered_courses_in_the_admin(client, make_cours
     assert response.status_code == 302, response.content.decode()[:2000]
     path = LearningPath.objects.get(name="Marketing basics")
     assert [step.course.code for step in path.steps.all()] == ["p-2", "p-1"]
+
+
+def test_a_path_keeps_the_editors_order_after_its_steps_are_written_again(
+    client, partner_user_at, sales_silver_path
+):
+    path, basics, selling, _intro, _secret = sales_silver_path
+    # PostgreSQL writes an updated row anew, at the end of the table: read in the
+    # order the rows lie, the first step would now come last.
+    for step in path.steps.filter(course__in=[selling, basics]):
+        step.save()
+    client.force_login(partner_user_at("silver", role=Role.SALES))
+
+    text = _text(client.get("/learning/").content.decode())
+
+    assert text.index("Selling course") < text.index("Basics course")
+    assert text.index("Basics course") < text.index("Intro course")
+    assert list(path.steps.values_list("sort_order", flat=True)) == [0, 1, 2, 3]

@@ -38,13 +38,11 @@ from .jobs import (
     sales_upload_store,
 )
 from .load import sales_import_file, sales_import_rows
-from .merge import PREVIEW_ROWS
 from .results import COLUMNS, Outcome, RowOutcome, SalesImportResult
 
 __all__ = [
     "COLUMNS",
     "PENDING_FOLDER",
-    "PREVIEW_ROWS",
     "Outcome",
     "RowOutcome",
     "SalesImportResult",

@@ -4,7 +4,8 @@ Once every cell is valid, SQL copies the old values of every line that changes
 into the history table, updates those lines and inserts the new ones, casting the
 checked text to the ledger's types. Unchanged lines are left untouched: loading a
 file twice changes nothing the second time. A dry run counts the same three
-outcomes and describes its first PREVIEW_ROWS rows instead.
+outcomes and describes its first PREVIEW_ROWS rows instead, as many as the preview
+of every other import lists (imports.preview).
 """
 
 from decimal import Decimal
@@ -13,6 +14,7 @@ from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor as SchemaEditor
 from django.utils import timezone
 
+from partner_portal.imports.preview import PREVIEW_ROWS
 from partner_portal.partners.models import Partner
 
 from ..models import SalesRecord, SalesRecordChange, SalesSource
@@ -20,8 +22,6 @@ from .indexes import bulk, ledger_indexes
 from .results import COLUMNS, Outcome, RowOutcome, SalesImportResult
 from .staging import SCOPE, STAGED, STAGING, typed_cells
 
-# How many rows a dry run describes one by one; the counts cover every row.
-PREVIEW_ROWS = 500
 # Two imports never merge at once: each would miss the other's history rows.
 IMPORT_LOCK_KEY = 7_304_217
 

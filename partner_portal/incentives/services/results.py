@@ -73,6 +73,11 @@ class SalesImportResult:
     def ok(self) -> bool:
         return not self.file_error and not self.errors
 
+    @property
+    def unlisted_rows(self) -> int:
+        """The rows a dry run counted without describing them (past PREVIEW_ROWS)."""
+        return self.rows - len(self.outcomes)
+
     def sorted_errors(self) -> list[RowError]:
         """The kept row errors by row, then in the order of the columns."""
         order = {name: index for index, name in enumerate(COLUMNS)}

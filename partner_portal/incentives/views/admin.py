@@ -1,5 +1,10 @@
 """The admin's sales import: upload, dry run with each row's outcome, confirm.
 
+The page is every import's (partner_portal.imports: its upload form and page, its
+errors table, encoding note and preview size), with what only sales have: the
+ledger's COPY load instead of django-import-export, the source that keeps the file,
+and the task worker for big files.
+
 The upload is kept in the default storage and checked with a dry run; confirming
 imports that same stored file through the same service, checking it again (the
 ledger or the partners may have changed in between), and the import's source keeps
@@ -29,15 +34,19 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from partner_portal.imports.forms import ImportFileForm
 from partner_portal.imports.preview import encoding_note
+from partner_portal.imports.services import Upload
+from partner_portal.imports.views import ImportViewMixin
 from partner_portal.partners.permissions import partners_visible_to
 
 from ..charts import revenue_charts
-from ..forms import SalesChartForm, SalesUploadForm
-from ..models import SalesImportJob, SalesSource
+from ..forms import SalesChartForm
+from ..models import CODE_LENGTH, SalesImportJob, SalesSource
 from ..permissions import SalesRecordPermissionPolicy
 from ..selectors import sales_import_jobs_visible_to, sales_visible_to
 from ..services import (
+    COLUMNS,
     sales_import_file,
     sales_import_job_confirm,
     sales_import_job_result,
@@ -51,33 +60,60 @@ TOKEN_MAX_AGE = 24 * 3600
 JOBS_LISTED = 5
 
 
-class SalesImportView(WagtailAdminTemplateMixin, View):
-    template_name = "incentives/admin/import.html"
+def sales_column_notes() -> dict[str, str]:
+    """What each column of a sales file holds, for the upload page."""
+    return {
+        "invoice_number": _(
+            "The invoice's number, up to %(length)d characters. A line already on "
+            "record (the same invoice number and line number) is updated, and its "
+            "earlier values are kept in its history."
+        )
+        % {"length": CODE_LENGTH},
+        "line_number": _("The line's number on the invoice: 1, 2, 3 and so on."),
+        "partner_external_id": _(
+            "The external ID of a partner whose sales you may import."
+        ),
+        "date": _("The date of the sale, written YYYY-MM-DD."),
+        "sku": _("The product's SKU, up to %(length)d characters.")
+        % {"length": CODE_LENGTH},
+        "quantity": _("A whole number; negative for returns and credit notes."),
+        "amount": _(
+            "With a point before the cents and no thousands separators; negative "
+            "for returns and credit notes."
+        ),
+        "currency": _("A three-letter ISO 4217 code, such as USD or CNY."),
+    }
+
+
+class SalesImportView(ImportViewMixin, View):
+    """The shared upload page and form, with a check in the request (the file kept
+    under a signed token until confirmed) or by the task worker for a big file."""
+
+    upload_template_name = "incentives/admin/import.html"
     page_title = gettext_lazy("Import sales")
-    header_icon = "upload"
-    index_url_name = None
+    listing_label = gettext_lazy("Sales records")
     job_url_name = None
     permission_policy: SalesRecordPermissionPolicy = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.permission_policy.user_may_import(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def user_may_import(self, user) -> bool:
+        return self.permission_policy.user_may_import(user)
 
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": _("Sales records")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    def upload_form(self, *args) -> ImportFileForm:
+        # The limit is read at each request, as the request's own limit is.
+        upload = Upload(max_bytes=settings.SALES_IMPORT_MAX_BYTES)
+        return ImportFileForm(*args, upload=upload)
+
+    def upload_columns(self) -> list[tuple[str, bool, str]]:
+        notes = sales_column_notes()
+        return [(column, True, notes[column]) for column in COLUMNS]
 
     def get(self, request):
-        return self.render(form=SalesUploadForm())
+        return self.render(form=self.upload_form())
 
     def post(self, request):
         if "token" in request.POST:
             return self.confirm(request)
-        form = SalesUploadForm(request.POST, request.FILES)
+        form = self.upload_form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form=form)
         upload = form.cleaned_data["file"]
@@ -105,7 +141,7 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
                 },
                 salt=TOKEN_SALT,
             )
-        return self.render(form=SalesUploadForm(), result=result, token=token)
+        return self.render(form=self.upload_form(), result=result, token=token)
 
     def confirm(self, request):
         try:
@@ -138,7 +174,7 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
                 encoding=data.get("encoding", ""),
             )
         if not result.ok:
-            return self.render(form=SalesUploadForm(), result=result)
+            return self.render(form=self.upload_form(), result=result)
         messages.success(
             request,
             _(
@@ -152,7 +188,7 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
                 "unchanged": result.unchanged,
             },
         )
-        return redirect(f"{reverse(self.index_url_name)}?source={result.source.pk}")
+        return redirect(f"{reverse(self.listing_url_name)}?source={result.source.pk}")
 
     def run(self, file, name, *, dry_run, stored="", encoding=""):
         return sales_import_file(
@@ -166,16 +202,19 @@ class SalesImportView(WagtailAdminTemplateMixin, View):
             encoding=encoding or None,
         )
 
-    def render(self, **context):
+    def render(self, *, form, **context):
         result = context.get("result")
         if result is not None:
             context["encoding_note"] = encoding_note(result.encoding)
-        context["jobs"] = sales_import_jobs_visible_to(self.request.user)[:JOBS_LISTED]
-        context["job_url_name"] = self.job_url_name
-        context["background_rows"] = number_format(
-            settings.SALES_IMPORT_BACKGROUND_ROWS, force_grouping=True
+        return self.render_upload(
+            form,
+            jobs=sales_import_jobs_visible_to(self.request.user)[:JOBS_LISTED],
+            job_url_name=self.job_url_name,
+            background_rows=number_format(
+                settings.SALES_IMPORT_BACKGROUND_ROWS, force_grouping=True
+            ),
+            **context,
         )
-        return self.render_to_response(self.get_context_data(**context))
 
 
 def _progress(job: SalesImportJob) -> dict:
@@ -318,6 +357,8 @@ class SalesByMonthView(WagtailAdminTemplateMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "form": form,
             "charts": revenue_charts(
-                form.filter(sales_visible_to(user)), timezone.localdate()
+                form.filter(sales_visible_to(user)),
+                timezone.localdate(),
+                nonce=str(self.request.csp_nonce),
             ),
         }

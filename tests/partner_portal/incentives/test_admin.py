@@ -278,3 +278,41 @@ def test_the_sales_export_quotes_formulas_and_keeps_returns_as_numbers(
         amounts = [row[6] for row in rows[1:]]
         assert skus == ['\'=HYPERLINK("http://evil.example","x")']
         assert float(amounts[0]) == -25.0
+
+
+def test_the_sales_upload_page_is_every_imports_with_the_sales_columns(
+    client, program_manager, media
+):
+    client.force_login(program_manager)
+
+    page = client.get(reverse("incentives_salesrecord:import"))
+    refused = upload(
+        client, csv_text("INV-1,1,P-1,2025-01-31,SKU-A,2,1.00,USD"), "a.txt"
+    )
+
+    text = " ".join(page.text.split())
+    assert "Upload a file to check it first" in text
+    assert "Encoding of a CSV file" in text
+    assert (
+        "<td><code>currency</code></td> <td>Required</td> <td>A three-letter ISO "
+        "4217 code, such as USD or CNY.</td>"
+    ) in text
+    assert "Only .csv and .xlsx files can be imported." in refused.text
+    assert ledger() == ([], [], 0)
+
+
+def test_the_sales_preview_lists_as_many_rows_as_every_imports(
+    client, program_manager, partners, media
+):
+    from partner_portal.imports.preview import PREVIEW_ROWS
+
+    client.force_login(program_manager)
+    lines = [
+        f"INV-{n},1,P-1,2025-01-31,SKU-A,1,1.00,USD" for n in range(PREVIEW_ROWS + 1)
+    ]
+
+    preview = upload(client, csv_text(*lines))
+
+    assert preview.text.count('<tr class="outcome-create">') == PREVIEW_ROWS
+    assert "1 more row is counted above but not listed." in preview.text
+    assert ledger() == ([], [], 0)

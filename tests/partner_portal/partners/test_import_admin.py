@@ -7,7 +7,13 @@ import pytest
 
 from partner_portal.imports.uploads import SESSION_KEY
 from partner_portal.partners.models import Partner, User
-from tests.chinese_files import NAMES, each_case, excel_csv
+from tests.chinese_files import (
+    NAMES,
+    PARTNER_REQUIRED_HEADER,
+    chinese_partners_csv,
+    each_case,
+    excel_csv,
+)
 from tests.factories import PartnerFactory, StaffFactory, staff_with_permissions, tier
 
 PARTNER_HEADER = (
@@ -215,14 +221,7 @@ def test_the_preview_shows_chinese_names_as_read_before_anything_is_written(
     client, program_manager, encoding, rows
 ):
     client.force_login(program_manager)
-    data = excel_csv(
-        "external_id,name,country,region,partner_type,tier,stage",
-        [
-            f"CN-{n},{name},CN,greater_china,reseller,registered,active"
-            for n, name in enumerate(NAMES[:rows])
-        ],
-        encoding,
-    )
+    data = chinese_partners_csv(encoding, rows)
     uploaded = client.post(
         reverse("partner_import:upload"),
         {"file": SimpleUploadedFile("partners.csv", data), "encoding": ""},
@@ -245,7 +244,7 @@ def test_the_preview_shows_chinese_names_as_read_before_anything_is_written(
 def test_the_upload_form_reads_a_file_in_the_encoding_chosen(client, program_manager):
     client.force_login(program_manager)
     data = excel_csv(
-        "external_id,name,country,region,partner_type,tier,stage",
+        PARTNER_REQUIRED_HEADER,
         ["RU-1,Ромашка,RU,emea,reseller,registered,active"],
         "cp1251",
     )

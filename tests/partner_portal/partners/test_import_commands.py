@@ -7,7 +7,12 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from partner_portal.partners.models import Partner, StageChange, User
-from tests.chinese_files import NAMES, excel_csv
+from tests.chinese_files import (
+    NAMES,
+    PARTNER_REQUIRED_HEADER,
+    chinese_partners_csv,
+    excel_csv,
+)
 from tests.factories import PartnerFactory, StaffFactory, tier
 
 PARTNER_HEADER = (
@@ -131,16 +136,7 @@ def test_import_partner_users_dry_run_writes_nothing(tmp_path, db):
 
 def test_the_command_says_which_encoding_it_read_and_takes_another(tmp_path, db):
     path = tmp_path / "partners.csv"
-    path.write_bytes(
-        excel_csv(
-            "external_id,name,country,region,partner_type,tier,stage",
-            [
-                f"CN-{n},{name},CN,greater_china,reseller,registered,active"
-                for n, name in enumerate(NAMES)
-            ],
-            "gbk",
-        )
-    )
+    path.write_bytes(chinese_partners_csv("gbk"))
 
     out, _err = run("import_partners", str(path))
 
@@ -149,7 +145,7 @@ def test_the_command_says_which_encoding_it_read_and_takes_another(tmp_path, db)
 
     path.write_bytes(
         excel_csv(
-            "external_id,name,country,region,partner_type,tier,stage",
+            PARTNER_REQUIRED_HEADER,
             ["RU-1,Ромашка,RU,emea,reseller,registered,active"],
             "cp1251",
         )

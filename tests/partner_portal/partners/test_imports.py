@@ -17,7 +17,7 @@ from partner_portal.partners.models import (
     User,
 )
 from partner_portal.tabular.reading import RowError, TabularError
-from tests.chinese_files import NAMES, each_case, excel_csv
+from tests.chinese_files import NAMES, chinese_partners_csv, each_case, excel_csv
 from tests.factories import (
     MembershipFactory,
     PartnerFactory,
@@ -518,24 +518,12 @@ def test_a_bad_partner_user_file_writes_nothing(tmp_path, partners):
     ]
 
 
-CHINESE_PARTNER_HEADER = "external_id,name,country,region,partner_type,tier,stage"
-
-
 @each_case
 def test_chinese_partner_names_saved_by_excel_arrive_exactly(
     tmp_path, db, encoding, rows
 ):
     path = tmp_path / "partners.csv"
-    path.write_bytes(
-        excel_csv(
-            CHINESE_PARTNER_HEADER,
-            [
-                f"CN-{n},{name},CN,greater_china,reseller,registered,active"
-                for n, name in enumerate(NAMES[:rows])
-            ],
-            encoding,
-        )
-    )
+    path.write_bytes(chinese_partners_csv(encoding, rows))
 
     report = import_partners(path)
 
