@@ -7,6 +7,7 @@ nothing here is specific to one resource.
 
 import hashlib
 import json
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -14,33 +15,122 @@ from django.utils.translation import gettext_lazy as _
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.utils.urls import remove_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from partner_portal.client_address import client_address
+
 from .models import APIToken
+from .parsers import CleanJSONParser
 from .permissions import ApiAccess
 from .selectors import partner_owned_for
 
 MAX_PAGE_SIZE = 500
+# ASCII digits only: int() also reads "+5", " 5" and other scripts' digits.
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 class StableCursorPagination(CursorPagination):
-    """Opaque cursors over a unique ordering, so pages never skip or repeat rows."""
+    """Opaque cursors over a unique ordering, so pages never skip or repeat rows.
+
+    `page_size` is a whole number of at least 1 (else 400; empty means the
+    default), and more than 500 gives 500. A cursor this paginator did not write
+    answers 404, as DRF's own check does.
+    """
 
     ordering = "id"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
-    page_size_query_description = _("Rows per page, at most 500.")
+    page_size_query_description = _("Rows per page, at least 1; above 500 gives 500.")
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param, "")
+        if value == "":
+            return self.page_size
+        if not _WHOLE_NUMBER.fullmatch(value) or int(value) < 1:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("Send a whole number of at least 1.")]}
+            )
+        return min(int(value), self.max_page_size)
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        # The position is an id: anything else was not written here, and would
+        # reach the database as a comparison it cannot make (a server error).
+        position = cursor.position if cursor is not None else None
+        if position is not None and not _WHOLE_NUMBER.fullmatch(position):
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
 
 
 class NewestFirstCursorPagination(StableCursorPagination):
     """For histories: the latest recorded row first."""
 
     ordering = "-id"
+
+
+class RowsCursorPagination(StableCursorPagination):
+    """Opaque cursors over rows that are not a queryset but read by offset and limit
+    (in SQL, in a fixed order), with the count of all of them: the same parameters,
+    links and page as the other lists, plus `count`."""
+
+    offset_cutoff = None
+
+    def paginate_rows(self, read, count: int, request) -> list:
+        """The page of `read(offset=, limit=)` that the request's cursor names."""
+        self.request = request
+        self.base_url = request.build_absolute_uri()
+        self.page_size = self.get_page_size(request)
+        cursor = self.decode_cursor(request)
+        # Past the end is an empty page, never an offset the database refuses.
+        self.offset = min(cursor.offset if cursor else 0, count)
+        self.count = count
+        return read(offset=self.offset, limit=self.page_size)
+
+    def _link(self, offset: int) -> str:
+        if offset <= 0:
+            return remove_query_param(self.base_url, self.cursor_query_param)
+        return self.encode_cursor(Cursor(offset=offset, reverse=False, position=None))
+
+    def get_next_link(self) -> str | None:
+        following = self.offset + self.page_size
+        return self._link(following) if following < self.count else None
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self.offset - self.page_size) if self.offset else None
+
+    def get_paginated_response(self, data, **extra):
+        return Response(
+            {
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "count": self.count,
+                **extra,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["count", "results"]
+        paginated["properties"] = {
+            **paginated["properties"],
+            "count": {"type": "integer", "description": _("How many rows in all.")},
+        }
+        return paginated
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -90,14 +180,16 @@ class TokenRateThrottle(_SettingsRateThrottle):
 
 
 class AddressRateThrottle(_SettingsRateThrottle):
-    """Per client address, whoever calls, signed in or not."""
+    """Per client address, whoever calls, signed in or not; the address as the
+    sign-in lockout reads it, so X-Forwarded-For counts only behind the configured
+    proxies."""
 
     scope = "address"
 
     def get_cache_key(self, request, view):
         return self.cache_format % {
             "scope": self.scope,
-            "ident": self.get_ident(request),
+            "ident": client_address(request),
         }
 
 
@@ -107,10 +199,12 @@ class ApiViewMixin:
     Declared here rather than as REST_FRAMEWORK defaults so that Wagtail's own admin
     API keeps its behaviour. The caller's address is counted before authentication,
     so guessing tokens or calling anonymously is throttled too; the per-token limit
-    follows authentication as usual.
+    follows authentication as usual. JSON bodies lose their control characters, as
+    query strings and forms do in the middleware.
     """
 
     permission_classes = [ApiAccess]
+    parser_classes = [CleanJSONParser, FormParser, MultiPartParser]
     throttle_classes = [TokenRateThrottle]
     pagination_class = StableCursorPagination
 
@@ -120,6 +214,8 @@ class ApiViewMixin:
             self.throttled(request, throttle.wait())
         super().initial(request, *args, **kwargs)
 
+
+NOT_FOUND = _("Nothing was found at this address.")
 
 _DEFAULT_CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid",
@@ -138,7 +234,7 @@ def exception_handler(exc, context):
     lazily translated messages render in English or Chinese.
     """
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("Nothing was found at this address."))
+        exc = exceptions.NotFound(NOT_FOUND)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
@@ -174,6 +270,9 @@ def etag_for(data) -> str:
 
 class ETagRetrieveMixin:
     """`retrieve` answers with an ETag and 304 when If-None-Match already has it."""
+
+    # For the schema (schema.ApiAutoSchema): the actions that answer with an ETag.
+    etag_actions = ("retrieve", "partial_update")
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -1,31 +1,103 @@
-import datetime
+"""The filters of the list endpoints, each taking exactly what the schema says.
 
+django-filter's own fields are lenient where a contract cannot be: a date also
+reads as "01/31/2026", a moment as a date alone or with a space, and both are
+trimmed first. These take the forms OpenAPI's `date` and `date-time` formats
+name (RFC 3339) and nothing else; a text filter with a form declares it as a
+pattern and refuses anything else (400), rather than finding nothing.
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 import django_filters
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema_field
 
 from learning.models import CertificationAward
 from learning.models.certifications import AwardStatus
-from partner_portal.incentives.models import SalesRecord
+from partner_portal.incentives.models import (
+    Program,
+    ProgramKind,
+    SalesRecord,
+    Statement,
+)
 from partner_portal.partners.models import Partner, PartnerType, Region, Stage
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_RFC3339_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+class IsoDateField(forms.DateField):
+    """YYYY-MM-DD, a real day, as sent."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            if _ISO_DATE.fullmatch(value):
+                return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise DjangoValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class MomentField(forms.DateTimeField):
+    """An RFC 3339 date-time: a day, a time and an offset (or Z), as sent."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            if _RFC3339_MOMENT.fullmatch(value):
+                return datetime.datetime.fromisoformat(value.upper())
+        except ValueError:
+            pass
+        raise DjangoValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
 
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 moment, converted to UTC before it reaches the database.
+    """An RFC 3339 moment, converted to UTC before it reaches the database.
 
-    PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows ("+16:52").
+    PostgreSQL refuses offsets beyond ±15:59, which RFC 3339 allows ("+16:52").
+    A moment whose UTC time falls outside the years 1 to 9999 ("9999-12-31T23:00
+    -05:00") comes before or after every row.
     """
+
+    field_class = MomentField
 
     def filter(self, qs, value):
         if value is not None:
             try:
                 value = value.astimezone(datetime.UTC)
             except OverflowError:
-                raise ValidationError(
-                    {self.field_name: _("This moment is out of range.")}
-                ) from None
+                after_every_row = value.year == datetime.MAXYEAR
+                wants_later_rows = self.lookup_expr in {"gt", "gte"}
+                return qs.none() if after_every_row == wants_later_rows else qs
         return super().filter(qs, value)
+
+
+class PatternFilter(django_filters.CharFilter):
+    """Text of one form, taken as sent; the schema declares the pattern."""
+
+    def __init__(self, *, pattern, message, **kwargs):
+        kwargs.setdefault("strip", False)
+        kwargs["validators"] = [RegexValidator(pattern, message)]
+        super().__init__(**kwargs)
+        extend_schema_field(
+            {"type": "string", "pattern": pattern, "description": kwargs["label"]}
+        )(self)
 
 
 class UpdatedSinceFilterSet(django_filters.FilterSet):
@@ -42,7 +114,11 @@ class PartnerFilterSet(UpdatedSinceFilterSet):
     tier = django_filters.CharFilter(field_name="tier__code", label=_("Tier code."))
     stage = django_filters.ChoiceFilter(choices=Stage.choices)
     region = django_filters.ChoiceFilter(choices=Region.choices)
-    country = django_filters.CharFilter(label=_("Two-letter country code."))
+    country = PatternFilter(
+        pattern=r"^[A-Z]{2}$",
+        message=_("Enter a two-letter ISO 3166 country code, such as CN or DE."),
+        label=_("Two-letter country code."),
+    )
     partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices)
     search = django_filters.CharFilter(
         field_name="name", lookup_expr="icontains", label=_("Part of the name.")
@@ -57,14 +133,20 @@ class SalesRecordFilterSet(UpdatedSinceFilterSet):
     partner = django_filters.CharFilter(
         field_name="partner__external_id", label=_("The partner's external id.")
     )
-    date_from = django_filters.DateFilter(
+    date_from = IsoDateFilter(
         field_name="date", lookup_expr="gte", label=_("Lines dated on or after.")
     )
-    date_to = django_filters.DateFilter(
+    date_to = IsoDateFilter(
         field_name="date", lookup_expr="lte", label=_("Lines dated on or before.")
     )
     sku = django_filters.CharFilter()
-    currency = django_filters.CharFilter(label=_("ISO 4217 currency code."))
+    currency = PatternFilter(
+        pattern=r"^[A-Z]{3}$",
+        message=_(
+            "Enter a three-letter ISO 4217 currency code in capitals, such as EUR."
+        ),
+        label=_("ISO 4217 currency code."),
+    )
 
     class Meta:
         model = SalesRecord
@@ -81,7 +163,7 @@ class CertificationAwardFilterSet(UpdatedSinceFilterSet):
     status = django_filters.ChoiceFilter(
         choices=AwardStatus.choices, label=_("The award's status today.")
     )
-    expires_before = django_filters.DateFilter(
+    expires_before = IsoDateFilter(
         field_name="expires_at",
         lookup_expr="lt",
         label=_("Awards that expire before this day."),
@@ -90,3 +172,60 @@ class CertificationAwardFilterSet(UpdatedSinceFilterSet):
     class Meta:
         model = CertificationAward
         fields = ["partner", "certification", "status", "expires_before"]
+
+
+# A statement period's label, of any period kind: 2026-07, 2026-Q3 or 2026.
+# ASCII digits: Python's \d also reads other scripts' digits, the schema's does not.
+PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
+_PERIOD_DESCRIPTION = _(
+    "The period's label: 2026-07 (a month), 2026-Q3 (a quarter) or 2026 (a year)."
+)
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": PERIOD_PATTERN, "description": _PERIOD_DESCRIPTION}
+)
+class PeriodFilter(django_filters.CharFilter):
+    """A period label, refused (400) unless it is written like one."""
+
+    def __init__(self, **kwargs):
+        validator = RegexValidator(
+            PERIOD_PATTERN,
+            _(
+                "Write the period as 2026-07 (a month), 2026-Q3 (a quarter) or 2026 "
+                "(a year)."
+            ),
+        )
+        # As sent, untrimmed: " 2026" is not one.
+        super().__init__(
+            validators=[validator], label=_PERIOD_DESCRIPTION, strip=False, **kwargs
+        )
+
+
+class StatementFilterSet(UpdatedSinceFilterSet):
+    partner = django_filters.CharFilter(
+        field_name="partner__external_id", label=_("The partner's external id.")
+    )
+    program = django_filters.CharFilter(
+        field_name="program__code", label=_("The program's code.")
+    )
+    period = PeriodFilter()
+    status = django_filters.ChoiceFilter(
+        choices=Statement.Status.choices, label=_("Where the statement stands.")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Statement.Kind.choices,
+        label=_("A statement, or an adjustment of an issued one."),
+    )
+
+    class Meta:
+        model = Statement
+        fields = ["partner", "program", "period", "status", "kind"]
+
+
+class ProgramFilterSet(UpdatedSinceFilterSet):
+    kind = django_filters.ChoiceFilter(choices=ProgramKind.choices)
+
+    class Meta:
+        model = Program
+        fields = ["kind"]

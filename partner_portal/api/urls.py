@@ -1,20 +1,22 @@
 """/api/: the versioned endpoints, the OpenAPI schema and its local documentation."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
-    SpectacularSwaggerView,
+    SpectacularSwaggerSplitView,
 )
 from rest_framework.routers import DefaultRouter
 
+from .views.incentives import ProgramViewSet, StatementViewSet
 from .views.records import (
     CertificationAwardViewSet,
     PartnerViewSet,
     SalesRecordViewSet,
 )
 from .views.search import SearchView
+from .views.unknown import UnknownAddressView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -23,17 +25,30 @@ router.register("sales-records", SalesRecordViewSet, basename="sales-record")
 router.register(
     "certifications", CertificationAwardViewSet, basename="certification-award"
 )
+router.register(
+    "incentive-statements", StatementViewSet, basename="incentive-statement"
+)
+router.register("incentive-programs", ProgramViewSet, basename="incentive-program")
 
 urlpatterns = [
     path("v1/search/", SearchView.as_view(), name="api-search"),
     path("v1/", include((router.urls, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Swagger UI's settings come as a script file of their own, not an inline one:
+    # the API's Content-Security-Policy allows scripts from the site's files only.
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
     path(
-        "redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"
+        "redoc/",
+        SpectacularRedocView.as_view(
+            url_name="api-schema", template_name="api/redoc.html"
+        ),
+        name="api-redoc",
     ),
+    # Last: any other address ending in "/" (without one, Django first redirects
+    # to the address with it, as everywhere).
+    re_path(r"^.*/$", UnknownAddressView.as_view()),
 ]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
@@ -33,6 +34,7 @@ from partner_portal.partners.permissions import (
     partners_visible_to,
 )
 from partner_portal.partners.services import partner_update
+from partner_portal.request_limits import upload_limit
 
 from ..conventions import (
     ApiViewMixin,
@@ -47,6 +49,7 @@ from ..filters import (
     PartnerFilterSet,
     SalesRecordFilterSet,
 )
+from ..parsers import CleanJSONParser
 from ..selectors import partners_for, tier_history_for
 from ..serializers import (
     PARTNER_VALUES,
@@ -70,6 +73,8 @@ _partner_lookup = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     description=_("The partner's id, or `ext:` followed by its external id."),
+    # PartnerViewSet.lookup_value_regex: other values name no partner (404).
+    pattern=r"^(?:[0-9]+|ext:[^/]+)$",
 )
 
 
@@ -88,7 +93,9 @@ def service_call(function, **kwargs):
         request=PartnerProfileInputSerializer,
         responses=PartnerSerializer,
     ),
-    tier_history=extend_schema(parameters=[_partner_lookup]),
+    tier_history=extend_schema(
+        parameters=[_partner_lookup], responses=TierChangeSerializer(many=True)
+    ),
 )
 class PartnerViewSet(
     ApiViewMixin,
@@ -103,6 +110,9 @@ class PartnerViewSet(
     filterset_class = PartnerFilterSet
     filter_backends = [FilterBackend]
     pagination_class = StableCursorPagination
+    # A profile change is JSON. A form's empty field would mean "unchanged" to DRF
+    # (a partial update), where JSON's "" means blank.
+    parser_classes = [CleanJSONParser]
     http_method_names = ["get", "patch", "head", "options"]
     lookup_value_regex = r"[0-9]+|ext:[^/]+"
     lookup_url_kwarg = "id"
@@ -153,12 +163,20 @@ class PartnerViewSet(
         return self.get_paginated_response(TierChangeSerializer(page, many=True).data)
 
 
-_dry_run = OpenApiParameter(
-    "dry_run",
-    OpenApiTypes.BOOL,
-    OpenApiParameter.QUERY,
-    description=_("Check and describe the lines without saving anything."),
-)
+class SalesImportParamsSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Check and describe the lines without saving anything."),
+    )
+    encoding = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "The encoding of a CSV file that is not UTF-8, such as GB18030; "
+            "the installation's legacy encoding if not given."
+        ),
+    )
 
 
 _job_id = OpenApiParameter(
@@ -234,9 +252,9 @@ def _job_body(request, job: SalesImportJob) -> dict:
 
 @extend_schema_view(
     create=extend_schema(
-        parameters=[_dry_run],
+        parameters=[SalesImportParamsSerializer],
         request={
-            "application/json": SalesRecordRowSerializer(many=True),
+            "application/json": SalesRecordRowSerializer(many=True, allow_empty=False),
             "multipart/form-data": SalesImportUploadSerializer,
         },
         responses={
@@ -248,6 +266,7 @@ def _job_body(request, job: SalesImportJob) -> dict:
     ),
     import_job=extend_schema(parameters=[_job_id], responses={200: _job_schema}),
 )
+@method_decorator(upload_limit("SALES_IMPORT_MAX_BYTES"), name="dispatch")
 class SalesRecordViewSet(
     PartnerOwnedApiMixin,
     ApiViewMixin,
@@ -269,7 +288,7 @@ class SalesRecordViewSet(
     filterset_class = SalesRecordFilterSet
     filter_backends = [FilterBackend]
     pagination_class = StableCursorPagination
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [CleanJSONParser, MultiPartParser]
     http_method_names = ["get", "post", "head", "options"]
     owned_model = SalesRecord
     owned_select_related = ("partner",)
@@ -277,13 +296,15 @@ class SalesRecordViewSet(
     def create(self, request, *args, **kwargs):
         user = request.user
         self._check_may_import(user)
-        dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true"}
+        params = SalesImportParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        dry_run = params.validated_data["dry_run"]
         scope = partners_visible_to(user)
         if "file" in request.FILES:
             upload = SalesImportUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             file = upload.validated_data["file"]
-            encoding = request.query_params.get("encoding") or None
+            encoding = params.validated_data.get("encoding") or None
             job = sales_import_job_start(
                 file=file,
                 filename=file.name,
@@ -309,7 +330,9 @@ class SalesRecordViewSet(
                 encoding=encoding,
             )
         else:
-            rows = SalesRecordRowSerializer(data=request.data, many=True)
+            rows = SalesRecordRowSerializer(
+                data=request.data, many=True, allow_empty=False
+            )
             if not isinstance(request.data, list) or not request.data:
                 raise exceptions.ValidationError(
                     {"rows": [_("Send a non-empty JSON array of sales lines.")]}

@@ -4,9 +4,10 @@ The same query service as the portal page (search.query), so the audience filter
 facets, highlights and the database fallback are the same; only the shape differs.
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -17,20 +18,67 @@ from search.models import SearchSource
 from search.query import FILTERABLE, MAX_PER_PAGE, search
 from search.registry import kinds
 from search.services import search_query_record
+from search.validators import (
+    MAX_QUERY_LENGTH,
+    MAX_QUERY_WORDS,
+    QUERY_TOO_LONG,
+    validate_query,
+)
 
 from ..conventions import ApiViewMixin
+from ..serializers import VISIBLE_TEXT_PATTERN, TextField, WholeNumberField
 
 # Facets under the name of the filter that narrows to one of their values.
 FACET_PARAMS = {facet: param for param, facet in FILTERABLE.items()}
 
 
+# What a query is once the middleware has removed control characters: 1 to
+# MAX_QUERY_WORDS words (as str.split() counts them), a word having something
+# besides control characters; runs of controls alone are no word.
+_CONTROLS = r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]+"
+_WORD = rf"\S*{VISIBLE_TEXT_PATTERN}\S*"
+_GAP = rf"\s+(?:{_CONTROLS}\s+)*"
+QUERY_PATTERN = (
+    rf"^\s*(?:{_CONTROLS}\s+)*{_WORD}(?:{_GAP}{_WORD}){{0,{MAX_QUERY_WORDS - 1}}}"
+    rf"(?:\s+{_CONTROLS})*\s*$"
+)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_QUERY_LENGTH,
+        "pattern": QUERY_PATTERN,
+    }
+)
+class QueryField(TextField):
+    """The words searched for, capped as on the portal, by the portal's validator
+    (search.validators): one message for both limits, both in the schema."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        kwargs.setdefault("error_messages", {"max_length": QUERY_TOO_LONG})
+        super().__init__(**kwargs)
+        self.validators.append(validate_query)
+
+
 class SearchParamsSerializer(serializers.Serializer):
-    q = serializers.CharField(
-        max_length=200, help_text=_("The words to search for, in any language.")
+    q = QueryField(
+        help_text=format_lazy(
+            _(
+                "The words to search for, in any language: at most {characters} "
+                "characters and {words} words."
+            ),
+            characters=MAX_QUERY_LENGTH,
+            words=MAX_QUERY_WORDS,
+        )
     )
-    kind = serializers.CharField(
+    kind = serializers.ChoiceField(
+        choices=(),
         required=False,
         allow_blank=True,
+        error_messages={"invalid_choice": _("There is no such kind of content.")},
         help_text=_("Only this kind: course, lesson, asset, policy or announcement."),
     )
     asset_type = serializers.CharField(
@@ -42,18 +90,18 @@ class SearchParamsSerializer(serializers.Serializer):
     language = serializers.CharField(
         required=False, allow_blank=True, help_text=_("Only items in this language.")
     )
-    page = serializers.IntegerField(min_value=1, default=1)
-    page_size = serializers.IntegerField(
+    page = WholeNumberField(min_value=1, default=1)
+    page_size = WholeNumberField(
         min_value=1,
         max_value=MAX_PER_PAGE,
         default=20,
         help_text=_("Results per page, at most 50."),
     )
 
-    def validate_kind(self, value):
-        if value and value not in {kind.name for kind in kinds()}:
-            raise serializers.ValidationError(_("There is no such kind of content."))
-        return value
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds registered once the apps are ready, so the schema lists them.
+        self.fields["kind"].choices = sorted(kind.name for kind in kinds())
 
 
 class SearchHitSerializer(serializers.Serializer):

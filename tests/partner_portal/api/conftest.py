@@ -138,3 +138,68 @@ def awards(world):
     )
     c = award_revoke(award=c, by=world.staff, reason="Exam fraud")
     return {"a": a, "b": b, "c": c}
+
+
+def grant_incentives_view(*users):
+    """What staff need, besides seeing the partner, to see its statements; and to
+    see programs."""
+    from django.contrib.auth.models import Permission
+
+    permissions = Permission.objects.filter(
+        content_type__app_label="incentives",
+        codename__in=["view_statement", "view_program"],
+    )
+    for user in users:
+        user.user_permissions.add(*permissions)
+
+
+@pytest.fixture
+def statements(world):
+    """Program `rebate` (5% of revenue, 2.50 a unit of SKU-U) for 2026-Q1: A's and
+    B's statements issued, C's a draft; and A's draft for 2026-Q2.
+
+    A sold 1,300.00 in USD in Q1 (4 units of SKU-U among it) and 80.00 in EUR: 65.00
+    + 10.00. The account manager and staff of the world may view statements and
+    programs.
+    """
+    from partner_portal.incentives.statements.lifecycle import (
+        statement_approve,
+        statement_issue,
+    )
+    from tests.partner_portal.incentives.statements_helpers import (
+        make_program,
+        run,
+        sell,
+        statement_of,
+    )
+
+    grant_incentives_view(world.manager, world.staff)
+    program = make_program(
+        [
+            {"type": "percent_of_revenue", "rates": {"registered": "5", "gold": "5"}},
+            {"type": "per_unit", "amounts": {"SKU-U": "2.50"}},
+        ]
+    )
+    sell(
+        world.partner_a,
+        ("2026-01-15", "SKU-1", 2, "1000.00"),
+        ("2026-02-10", "SKU-U", 4, "400.00"),
+        ("2026-03-31", "SKU-1", -1, "-100.00"),
+        ("2026-03-05", "SKU-1", 1, "80.00", "EUR"),
+        ("2026-04-02", "SKU-1", 1, "50.00"),
+    )
+    sell(world.partner_b, ("2026-02-01", "SKU-1", 1, "200.00"))
+    sell(world.partner_c, ("2026-03-01", "SKU-U", 2, "300.00"))
+    run(program, "2026-Q1")
+    run(program, "2026-Q2")
+    issued = {}
+    for letter in ("a", "b"):
+        statement = statement_of(getattr(world, f"partner_{letter}"), program)
+        statement = statement_approve(statement=statement, by=world.staff)
+        issued[letter] = statement_issue(statement=statement, by=world.staff)
+    return {
+        **issued,
+        "c": statement_of(world.partner_c, program),
+        "a_draft": statement_of(world.partner_a, program, "2026-Q2"),
+        "program": program,
+    }

@@ -273,3 +273,57 @@ def test_certification_awarded_and_expired_once(
     assert (expired["id"], expired["status"]) == (award.pk, "expired")
     award.refresh_from_db()
     assert award.expiry_recorded_at is not None
+
+
+def test_statement_issued_is_offered_and_delivered_signed(
+    world, django_capture_on_commit_callbacks
+):
+    from partner_portal.api.webhooks.events import event_choices
+    from partner_portal.incentives.statements.lifecycle import (
+        statement_approve,
+        statement_event_data,
+        statement_issue,
+        statement_pay,
+    )
+    from tests.partner_portal.incentives.statements_helpers import (
+        make_program,
+        run,
+        sell,
+        statement_of,
+    )
+
+    offered = {name for name, _label in event_choices()}
+    assert {"statement.issued", "statement.paid"} <= offered
+    program = make_program(
+        [{"type": "percent_of_revenue", "rates": {"registered": "5"}}]
+    )
+    sell(world.partner_a, ("2026-02-01", "SKU-1", 1, "1234.50"))
+    run(program, "2026-Q1")
+    statement = statement_approve(
+        statement=statement_of(world.partner_a, program), by=None
+    )
+    with Receiver() as receiver:
+        subscription = subscribe(receiver.url, "statement.issued")
+        with django_capture_on_commit_callbacks(execute=True):
+            statement = statement_issue(statement=statement, by=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            statement_pay(statement=statement, by=None)
+    assert events_of(receiver) == ["statement.issued"]
+    item = receiver.received[0]
+    assert item["headers"]["X-CPLMS-Event"] == "statement.issued"
+    header = item["headers"][signing.SIGNATURE_HEADER]
+    assert signing.verify(subscription.secret, item["body"], header)
+    data = json.loads(item["body"])["data"]
+    assert data == statement_event_data(statement)
+    assert (data["partner"], data["program"], data["period"]) == (
+        "CRM-A",
+        "rebate",
+        "2026-Q1",
+    )
+    assert (data["status"], data["total"], data["currency"]) == (
+        "issued",
+        "61.73",
+        "USD",
+    )
+    delivery = WebhookDelivery.objects.get(subscription=subscription)
+    assert (delivery.status, delivery.response_code) == ("delivered", 200)
