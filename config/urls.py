@@ -1,11 +1,17 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+from csp.decorators import csp_replace
 
 from learning.views.portal import verify as learning_verify
+from partner_portal.api import urls as api_urls
+from partner_portal.api.views.unknown import page_not_found
 from partner_portal.partners.views.company import (
     company_profile,
     company_user_update,
@@ -21,11 +27,25 @@ from partner_portal.partners.views.portal import (
 from partner_portal.resources.sitemaps import sitemap as resources_sitemap
 from search.views.portal import search_click, search_page, search_suggest
 
-from .health import healthz
+from .health import healthz, healthz_full
+
+# The portal's "Page not found", or the API's JSON error under /api/.
+handler404 = page_not_found
+
+
+def with_policy(urls, directives):
+    """include(urls), with these directives of the Content-Security-Policy replaced
+    in every view, the way Wagtail applies its admin access check."""
+    return include(decorate_urlpatterns(urls.urlpatterns, csp_replace(directives)))
+
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("admin/", include(wagtailadmin_urls)),
+    path("healthz/full", healthz_full, name="healthz-full"),
+    path(
+        "admin/",
+        with_policy(wagtailadmin_urls, settings.CONTENT_SECURITY_POLICY_ADMIN),
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -38,9 +58,10 @@ urlpatterns = [
     path("apply/", application_apply, name="application-apply"),
     path("apply/thanks/", application_thanks, name="application-thanks"),
     path("sales/", include("partner_portal.incentives.urls")),
+    path("incentives/", include("partner_portal.incentives.statement_urls")),
     path("resources/", include("partner_portal.resources.urls")),
     path("sitemap.xml", resources_sitemap, name="sitemap"),
-    path("api/", include("partner_portal.api.urls")),
+    path("api/", with_policy(api_urls, settings.CONTENT_SECURITY_POLICY_API)),
     path("learning/", include("learning.urls")),
     path("verify/<str:credential_id>", learning_verify, name="learning-verify"),
     path("company/", company_profile, name="company-profile"),

@@ -1,24 +1,15 @@
 """The certificate PDF of an award, with fonts that render Chinese names too."""
 
-from pathlib import Path
-
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from fpdf import FPDF
 
+from partner_portal.pdf_fonts import use_cjk_font
+
 from .models import CertificationAward
 from .models.certifications import AwardStatus
-
-# Noto Sans CJK covers Latin and CJK; fpdf2 embeds a subset of its OpenType outlines.
-CJK_FONT = Path(
-    getattr(
-        settings,
-        "LEARNING_CERTIFICATE_FONT",
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    )
-)
 
 
 def certificate_pdf(award: CertificationAward) -> bytes:
@@ -27,13 +18,7 @@ def certificate_pdf(award: CertificationAward) -> bytes:
     pdf.set_title(_("Certificate"))
     pdf.set_creator("CPLMS")
     pdf.add_page()
-    if CJK_FONT.exists():
-        pdf.add_font(
-            "Noto", fname=str(CJK_FONT), collection_font_number=2
-        )  # 2: Simplified Chinese
-        family = "Noto"
-    else:  # pragma: no cover - only without fonts-noto-cjk
-        family = "Helvetica"
+    family = use_cjk_font(pdf)
     holder = award.user.get_full_name() or award.user.username
     width = pdf.epw
     pdf.set_font(family, size=30)

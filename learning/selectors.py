@@ -104,9 +104,11 @@ def learning_paths_for(user) -> list[dict]:
         return []
     membership = membership_for(user)
     role, tier_id = membership.role, membership.partner.tier_id
-    steps = LearningPathStep.objects.filter(
-        course__in=courses_for(audience)
-    ).select_related("course")
+    steps = (
+        LearningPathStep.objects.filter(course__in=courses_for(audience))
+        .select_related("course")
+        .order_by("sort_order")
+    )
     paths = [
         path
         for path in LearningPath.objects.for_member(

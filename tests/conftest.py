@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.utils import translation
+
 import pytest
 
 from tests.factories import MembershipFactory, PartnerFactory, tier
@@ -12,3 +15,11 @@ def partner_user_at(db):
         return MembershipFactory(partner=partner, **user_fields).user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: Django's LocaleMiddleware leaves the
+    language of a request active in the thread, so a Chinese page in one test would
+    otherwise word the next test's command output and messages in Chinese."""
+    translation.activate(settings.LANGUAGE_CODE)

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -52,18 +53,27 @@ THIRD_PARTY_APPS = [
     "axes",
 ]
 LOCAL_APPS = [
+    # The project's own system checks (config/checks.py).
+    "config",
     "partner_portal.partners",
+    "partner_portal.imports",
     "partner_portal.incentives",
     "partner_portal.resources",
     "search",
     "partner_portal.api",
     "learning",
+    "partner_portal.worker",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and CSRF middleware: the first refuses a body larger than
+    # its view takes and reads the form body; the second removes control characters
+    # from the headers, then from the query and the form (partner_portal/).
+    "partner_portal.request_limits.RequestLimitMiddleware",
+    "partner_portal.control_characters.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,9 +159,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # is ignored, since any client can write it). django-ipware counts only proxies that
 # list themselves in the header and answers no address when a request has fewer
 # entries, which would count every such attempt against no one; client_address
-# takes the address the outermost configured proxy saw instead.
+# takes the address the outermost configured proxy saw instead, for the lockout, the
+# API's per-address throttle and the application form's rate limit alike.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "partner_portal.partners.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "partner_portal.client_address.client_address"
 # No log of successful sign-ins: nobody reads it, and it would keep every user's
 # addresses for ever.
 AXES_DISABLE_ACCESS_LOG = True
@@ -169,6 +180,21 @@ IMPORT_LEGACY_ENCODING = env("IMPORT_LEGACY_ENCODING", default="gb18030")
 SALES_IMPORT_BACKGROUND_ROWS = env.int("SALES_IMPORT_BACKGROUND_ROWS", default=50_000)
 USE_I18N = True
 USE_TZ = True
+# Chinese amounts grouped by thousands, as Chinese statements write them (formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
+
+# Request sizes (partner_portal/request_limits.py): form fields take at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB); a view that takes files declares its
+# maximum; other admin views take this much from a user with admin access (Wagtail's
+# documents and images), and every other view no file at all.
+ADMIN_UPLOAD_MAX_BYTES = env.int("ADMIN_UPLOAD_MAX_BYTES", default=256 * 1024**2)
+# The largest sales file the admin and the API take (partner_portal/incentives).
+SALES_IMPORT_MAX_BYTES = env.int("SALES_IMPORT_MAX_BYTES", default=200 * 1024**2)
+FILE_UPLOAD_HANDLERS = [
+    "partner_portal.request_limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -191,6 +217,19 @@ CACHES = {
 TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+# The task worker (manage.py task_worker, partner_portal/worker/) writes a heartbeat
+# this often, and waits at most this long between attempts while the database is down.
+TASK_WORKER_HEARTBEAT_SECONDS = env.float("TASK_WORKER_HEARTBEAT_SECONDS", default=5.0)
+TASK_WORKER_MAX_BACKOFF_SECONDS = env.float(
+    "TASK_WORKER_MAX_BACKOFF_SECONDS", default=30.0
+)
+# /healthz/full (config/health.py) names a part as failing past these ages (seconds):
+# no worker heartbeat, the oldest task waiting to run, the oldest search index change
+# waiting, the oldest webhook delivery still pending (retries included).
+HEALTH_WORKER_SILENCE = env.float("HEALTH_WORKER_SILENCE", default=60.0)
+HEALTH_TASK_WAIT = env.float("HEALTH_TASK_WAIT", default=300.0)
+HEALTH_OUTBOX_AGE = env.float("HEALTH_OUTBOX_AGE", default=600.0)
+HEALTH_WEBHOOK_AGE = env.float("HEALTH_WEBHOOK_AGE", default=3600.0)
 
 # Wagtail: its admin search stays on the database; the portal index is search/.
 WAGTAIL_SITE_NAME = "CPLMS"
@@ -203,21 +242,50 @@ WAGTAILDOCS_DOCUMENT_MODEL = "resources.PortalDocument"
 WAGTAILIMAGES_IMAGE_MODEL = "resources.PortalImage"
 # Avatars never come from a third-party service (no outside requests, no CDN).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin's dashboard ask releases.wagtail.org for a newer version.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
 
 # Search (search/): unset ELASTICSEARCH_URL means the database answers searches.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="cplms")
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
+# A node that accepts no connection fails within this, whatever the read timeout.
+ELASTICSEARCH_CONNECT_TIMEOUT = env.float("ELASTICSEARCH_CONNECT_TIMEOUT", default=1.0)
+# After a search fails for an outage, searches answer from the database this many
+# seconds before Elasticsearch is tried again (search.client.Breaker; the state is in
+# the cache, so every process sharing CACHE_URL shares it).
+ELASTICSEARCH_BREAKER_COOLDOWN = env.float(
+    "ELASTICSEARCH_BREAKER_COOLDOWN", default=30.0
+)
 
+# The portal's policy: its own files only, no inline script, style or event handler.
+# What the server writes inline itself (a sales chart's stylesheet) carries the
+# request's nonce (request.csp_nonce).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
-        "frame-ancestors": ["'self'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
     },
+}
+# Pages that third-party code renders replace only the directives they need
+# (config/urls.py): the Wagtail admin runs inline scripts (panels, date pickers,
+# chooser modals) and sets inline styles; the API's browsable pages and documentation
+# (DRF, Swagger UI, ReDoc) set inline styles, and ReDoc searches in a worker it makes
+# from a blob. None evaluates strings as code, so 'unsafe-eval' stays out.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+}
+CONTENT_SECURITY_POLICY_API = {
+    "style-src": [SELF, UNSAFE_INLINE],
+    "worker-src": [SELF, "blob:"],
 }
 
 LOGGING = {
@@ -245,14 +313,15 @@ REST_FRAMEWORK = {
         "token": env("API_THROTTLE_TOKEN", default="600/min"),
         "address": env("API_THROTTLE_ADDRESS", default="1200/min"),
     },
-    # The caller's address as the sign-in lockout reads it: unset, DRF would take
-    # X-Forwarded-For as written, and a token guesser could change it every request.
+    # Our throttles ask partner_portal.client_address; any of DRF's own would read
+    # this: unset, DRF takes X-Forwarded-For as written, and a token guesser could
+    # change it every request.
     "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "partner_portal.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "partner_portal.api.conventions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -18,13 +18,19 @@ class IncentivesConfig(AppConfig):
         from partner_portal.partners.models import Role
         from partner_portal.partners.ownership import partner_owned
 
-        from .models import SalesRecord, SalesRecordChange, Statement
+        from .models import Dispute, SalesRecord, SalesRecordChange, Statement
         from .selectors import compute_trailing_revenue
         from .views.portal import sales_card
+        from .views.statements import incentives_card
 
         partner_owned.register(SalesRecord)
         partner_owned.register(SalesRecordChange)
         partner_owned.register(Statement, roles=(Role.ADMIN, Role.SALES))
+        partner_owned.register(
+            Dispute,
+            partner_field="line__statement__partner",
+            roles=(Role.ADMIN, Role.SALES),
+        )
         declare_event(
             "statement.issued", _("An incentive statement was issued to a partner.")
         )
@@ -33,9 +39,22 @@ class IncentivesConfig(AppConfig):
         register_home_card(
             HomeCard(order=30, template="portal/cards/sales.html", context=sales_card)
         )
+        register_home_card(
+            HomeCard(
+                order=35,
+                template="portal/cards/incentives.html",
+                context=incentives_card,
+            )
+        )
 
     def seed_demo(self, *, stdout):
         """Load this app's part of the demo data set (see `manage.py seed_demo`)."""
         from .demo import seed_sales
 
         seed_sales(stdout=stdout)
+
+    def seed_demo_results(self, *, stdout):
+        """Two programs and their statements, once every app's demo data is in."""
+        from .demo import seed_statements
+
+        seed_statements(stdout=stdout)

@@ -26,6 +26,9 @@ class SkusBlock(blocks.ListBlock):
             label=_("SKUs"),
             help_text=_("Leave empty to count every SKU."),
             min_num=0,
+            # Wagtail starts a list with one empty item, which the editor then had
+            # to delete before saving a rule that counts every SKU.
+            default=[],
             **kwargs,
         )
 
@@ -48,7 +51,7 @@ class PercentOfRevenueBlock(blocks.StructBlock):
 
     class Meta:
         label = _("Percent of revenue")
-        icon = "percent"
+        icon = "decimal"
 
 
 class BandBlock(blocks.StructBlock):

@@ -1,4 +1,5 @@
-"""The sales part of the demo data set: a year of lines for the demo partners.
+"""The incentives part of the demo data set: a year of sales for the demo partners,
+two programs and their issued statements.
 
 Loaded through the sales import itself, with dates counted back from the day of
 seeding so that the trailing-12-month figures always show something.
@@ -10,15 +11,40 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from learning.selectors import certification_choices
 from partner_portal.partners.models import Partner
 
-from .models import SalesRecord, SalesSource
+from .models import Program, SalesRecord, SalesSource, Statement
+from .periods import label_for, program_period
+from .program_files import programs_load
 from .services import sales_import_rows
+from .statements.lifecycle import statement_approve, statement_issue, statement_pay
+from .statements.runs import statements_run
 
 # Demo staff groups (partners.demo) and what they may do with sales.
 GROUP_PERMISSIONS = {
-    "Channel account managers": ["view_salesrecord"],
-    "Program managers": ["view_salesrecord", "import_salesrecord", "view_salessource"],
+    "Channel account managers": [
+        "view_salesrecord",
+        "view_program",
+        "view_statement",
+        "view_dispute",
+        "resolve_dispute",
+    ],
+    "Program managers": [
+        "view_salesrecord",
+        "import_salesrecord",
+        "view_salessource",
+        "view_program",
+        "add_program",
+        "change_program",
+        "view_statement",
+        "change_statement",
+        "approve_statement",
+        "issue_statement",
+        "pay_statement",
+        "view_dispute",
+        "resolve_dispute",
+    ],
 }
 SKUS = [("CLOUD-STD", 1200), ("CLOUD-PRO", 4800), ("SUPPORT-24", 950)]
 CURRENCY = {"CN": "CNY"}
@@ -93,3 +119,90 @@ def seed_sales(*, stdout):
         problems = result.file_error or result.sorted_errors()[:3]
         raise RuntimeError(f"The demo sales do not import: {problems}")
     stdout.write(f"Sales: {result.created} demo lines imported.")
+
+
+def demo_programs(today) -> list[dict]:
+    """A quarterly rebate with all four rule types, and a monthly SPIFF in CNY."""
+    start = datetime.date(today.year - 1, 1, 1).isoformat()
+    end = datetime.date(today.year + 1, 12, 31).isoformat()
+    return [
+        {
+            "code": "growth-rebate",
+            "name": "Growth rebate",
+            "kind": "rebate",
+            "currency": "USD",
+            "start": start,
+            "end": end,
+            "period": "quarter",
+            "eligible_tiers": ["registered", "silver", "gold", "platinum"],
+            "rules": [
+                {
+                    "type": "percent_of_revenue",
+                    "rates": {"silver": "1.5", "gold": "2.5", "platinum": "3.5"},
+                },
+                {
+                    "type": "volume_bands",
+                    "mode": "marginal",
+                    "bands": [
+                        {"from": "0", "rate": "0"},
+                        {"from": "20000", "rate": "1"},
+                        {"from": "60000", "rate": "2"},
+                    ],
+                    "skus": ["CLOUD-PRO"],
+                },
+                {"type": "per_unit", "amounts": {"SUPPORT-24": "15"}},
+                {
+                    "type": "certification_bonus",
+                    "certification": "certified-associate",
+                    "min_certified_users": 1,
+                    "amount": "500",
+                },
+            ],
+            "cap_per_period": "25000.00",
+        },
+        {
+            "code": "cloud-spiff-cn",
+            "name": "云服务冲刺奖励 Cloud SPIFF (China)",
+            "kind": "spiff",
+            "currency": "CNY",
+            "start": start,
+            "end": end,
+            "period": "month",
+            "eligible_tiers": ["registered", "silver", "gold", "platinum"],
+            "rules": [{"type": "per_unit", "amounts": {"CLOUD-PRO": "88"}}],
+        },
+    ]
+
+
+def _closed_periods(program, today, count):
+    labels, day = [], today
+    while len(labels) < count and day >= program.start:
+        period = program_period(program, label_for(program.period, day))
+        if period.last < today:
+            labels.append(period.label)
+        day = period.first - datetime.timedelta(days=1)
+    return labels
+
+
+def seed_statements(*, stdout):
+    """Load the demo programs, run their last two closed periods, and issue them
+    (the older period also paid), so a new user sees real figures."""
+    if Program.objects.exists():
+        stdout.write("Incentives: programs exist already; no demo programs added.")
+        return
+    if not dict(certification_choices()).get("certified-associate"):
+        stdout.write("Incentives: no demo certification; no demo programs added.")
+        return
+    today = timezone.localdate()
+    programs_load(data=demo_programs(today))
+    issued = 0
+    for program in Program.objects.order_by("code"):
+        for index, label in enumerate(_closed_periods(program, today, 2)):
+            statements_run(program=program, period_label=label)
+            for statement in Statement.objects.filter(program=program, period=label):
+                statement_approve(statement=statement, by=None)
+                statement_issue(statement=statement, by=None)
+                if index == 1:
+                    statement_pay(statement=statement, by=None)
+                issued += 1
+    stdout.write(f"Incentives: 2 demo programs, {issued} statements issued.")

@@ -18,16 +18,23 @@ from partner_portal.partners.ownership.admin import (
     ScopedInspectView,
 )
 from partner_portal.partners.permissions import partners_visible_to
+from partner_portal.request_limits import upload_limit
 
 from .currencies import currency_choices
 from .models import SalesRecord, SalesSource
 from .permissions import SalesRecordPermissionPolicy, SalesSourcePermissionPolicy
 from .selectors import sources_visible_to
+from .statement_viewsets import DisputeViewSet, ProgramViewSet, StatementViewSet
 from .views.admin import (
     SalesByMonthView,
     SalesImportJobProgressView,
     SalesImportJobView,
     SalesImportView,
+)
+from .views.statements_admin import (
+    PayoutView,
+    StatementRunStartView,
+    StatementRunView,
 )
 
 sales_record_permission_policy = SalesRecordPermissionPolicy(SalesRecord)
@@ -170,10 +177,12 @@ class SalesRecordViewSet(ReadOnlyViewSet):
             *super().get_urlpatterns(),
             path(
                 "import/",
-                SalesImportView.as_view(
-                    index_url_name=self.get_url_name("index"),
-                    job_url_name=self.get_url_name("import_job"),
-                    permission_policy=self.permission_policy,
+                upload_limit("SALES_IMPORT_MAX_BYTES")(
+                    SalesImportView.as_view(
+                        listing_url_name=self.get_url_name("index"),
+                        job_url_name=self.get_url_name("import_job"),
+                        permission_policy=self.permission_policy,
+                    )
                 ),
                 name="import",
             ),
@@ -221,6 +230,47 @@ class SalesGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_sales_viewsets():
     return SalesGroup()
+
+
+class IncentivesGroup(ViewSetGroup):
+    menu_label = _("Incentives")
+    menu_icon = "decimal"
+    menu_order = 215
+    items = (ProgramViewSet, StatementViewSet, DisputeViewSet)
+    submenu_hook = "register_incentives_menu_item"
+
+
+@hooks.register("register_admin_viewset")
+def register_incentive_viewsets():
+    return IncentivesGroup()
+
+
+@hooks.register("register_incentives_menu_item")
+def register_payouts_menu_item():
+    return PermissionMenuItem(
+        _("Payouts"),
+        reverse("incentives_payouts"),
+        icon_name="doc-full-inverse",
+        order=4,
+        permission="incentives.view_statement",
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_statement_urls():
+    return [
+        path(
+            "incentives/runs/new/",
+            StatementRunStartView.as_view(),
+            name="incentives_statement_run_start",
+        ),
+        path(
+            "incentives/runs/<int:pk>/",
+            StatementRunView.as_view(),
+            name="incentives_statement_run",
+        ),
+        path("incentives/payouts/", PayoutView.as_view(), name="incentives_payouts"),
+    ]
 
 
 @hooks.register("register_admin_urls")

@@ -1,5 +1,6 @@
 """Reads about partners and their users."""
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from .models import Partner, PartnerMembership, Stage, Tier, TierChange
@@ -37,20 +38,25 @@ def tiers_on(partner_ids, day) -> dict[int, Tier]:
     whose changes all come after `day` had not joined yet and is left out, and one
     with no history at all (made before histories were kept) holds its tier.
     """
-    changes = (
-        TierChange.objects.filter(partner_id__in=partner_ids, effective_from__lte=day)
-        .order_by("partner_id", "-effective_from", "-id")
-        .distinct("partner_id")
-        .select_related("tier")
+    history = TierChange.objects.filter(partner=OuterRef("pk"))
+    rows = (
+        Partner.objects.filter(pk__in=partner_ids)
+        .annotate(
+            held=Subquery(
+                history.filter(effective_from__lte=day)
+                .order_by("-effective_from", "-id")
+                .values("tier_id")[:1]
+            ),
+            has_history=Exists(history),
+        )
+        .values_list("pk", "held", "has_history", "tier_id")
     )
-    tiers = {change.partner_id: change.tier for change in changes}
-    without_history = (
-        Partner.objects.filter(pk__in=partner_ids, tier_changes__isnull=True)
-        .select_related("tier")
-        .only("pk", "tier")
-    )
-    tiers.update({partner.pk: partner.tier for partner in without_history})
-    return tiers
+    tiers = {tier.pk: tier for tier in Tier.objects.all()}
+    return {
+        pk: tiers[held if has_history else current]
+        for pk, held, has_history, current in rows
+        if held is not None or not has_history
+    }
 
 
 def tier_progress(partner, as_of):

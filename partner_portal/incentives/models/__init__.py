@@ -18,6 +18,7 @@ from .statements import (
     Statement,
     StatementEvent,
     StatementLine,
+    StatementRun,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "Statement",
     "StatementEvent",
     "StatementLine",
+    "StatementRun",
 ]

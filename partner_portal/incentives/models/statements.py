@@ -244,10 +244,13 @@ class Dispute(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
 
+    # Only lines of issued statements are disputed, and those are never deleted;
+    # the database's own constraint refuses it all the same. DO_NOTHING lets a run
+    # delete a draft's lines in one statement instead of reading them first.
     line = models.ForeignKey(
         StatementLine,
         verbose_name=_("line"),
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
         related_name="disputes",
     )
     status = models.CharField(
@@ -316,3 +319,56 @@ class DisputeMessage(models.Model):
 
     def __str__(self):
         return f"{self.dispute}: {self.body[:40]}"
+
+
+class StatementRun(models.Model):
+    """A statement run started from the admin and done by the task worker.
+
+    The worker counts the partners done on a connection of its own (the run is one
+    transaction), so the run's page shows a bar while it works and its report once
+    it ends.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Done")
+        FAILED = "failed", _("Failed")
+
+    program = models.ForeignKey(
+        Program,
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        related_name="runs",
+    )
+    period = models.CharField(_("period"), max_length=7)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("partners done"), default=0)
+    total = models.PositiveIntegerField(_("partners"), default=0)
+    # RunReport's counts and totals, once it ends; "error" if it failed.
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("statement run")
+        verbose_name_plural = _("statement runs")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.program.code} {self.period}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

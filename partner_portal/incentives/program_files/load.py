@@ -105,7 +105,8 @@ def program_to_file(program: Program) -> dict:
         "start": program.start.isoformat(),
         "end": program.end.isoformat(),
         "period": program.period,
-        "eligible_tiers": sorted(program.eligible_tiers.values_list("code", flat=True)),
+        # Through .all(), so a list that prefetched the tiers asks nothing more.
+        "eligible_tiers": sorted(tier.code for tier in program.eligible_tiers.all()),
         "rules": [_rule_to_file(rule) for rule in program.rule_list()],
         "cap_per_period": None
         if program.cap_per_period is None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from partner_portal.events import announce
 
 from ..models import Dispute, DisputeMessage, Statement, StatementEvent, StatementLine
+from .notifications import dispute_notify_staff
 
 Status = Statement.Status
 _NEXT = {
@@ -77,14 +78,27 @@ def statement_pay(*, statement: Statement, by, note: str = "") -> Statement:
 @transaction.atomic
 def dispute_open(*, line: StatementLine, by, body: str) -> Dispute:
     """A partner user questions a line of an issued statement."""
-    if line.statement.status not in (Status.ISSUED, Status.PAID):
+    status = Statement.objects.values_list("status", flat=True).get(
+        pk=line.statement_id
+    )
+    if status not in (Status.ISSUED, Status.PAID):
         raise ValidationError(
             _("Only a line of an issued statement can be disputed."), code="status"
         )
     if not body.strip():
         raise ValidationError(_("Say what is wrong with this line."), code="empty")
+    if line.disputes.filter(status=Dispute.Status.OPEN).exists():
+        raise ValidationError(
+            _("This line has an open dispute already: add to its thread."),
+            code="open",
+        )
     dispute = Dispute.objects.create(line=line, opened_by=by)
-    DisputeMessage.objects.create(dispute=dispute, author=by, body=body.strip())
+    message = DisputeMessage.objects.create(
+        dispute=dispute, author=by, body=body.strip()
+    )
+    transaction.on_commit(
+        lambda: dispute_notify_staff(dispute=dispute, message=message, opened=True)
+    )
     return dispute
 
 
@@ -94,7 +108,14 @@ def dispute_reply(*, dispute: Dispute, by, body: str) -> DisputeMessage:
         raise ValidationError(_("This dispute is resolved."), code="status")
     if not body.strip():
         raise ValidationError(_("Write a message first."), code="empty")
-    return DisputeMessage.objects.create(dispute=dispute, author=by, body=body.strip())
+    message = DisputeMessage.objects.create(
+        dispute=dispute, author=by, body=body.strip()
+    )
+    if not by.is_staff:  # the partner's side: tell the staff who resolve it
+        transaction.on_commit(
+            lambda: dispute_notify_staff(dispute=dispute, message=message, opened=False)
+        )
+    return message
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.utils import timezone
 from ..models import Statement, StatementEvent, StatementLine
 from ..periods import program_period
 from ..services import merge
+from .bulk import bulk_insert, bulk_update
 from .calculation import ComputedLine, ComputedStatement, calculate
 from .sources import line_sources_total
 
@@ -180,7 +181,9 @@ def statements_run(
     """Compute `program` for the period `period_label` and store the statements.
 
     Raises `periods.PeriodError` for a label that names no period of the program.
-    `progress(done, total)` is told after each partner.
+    `progress(done, total)` is told after each partner. Drafts are written in bulk
+    (a few queries for any number of partners); only adjustments, which are rare,
+    are written partner by partner.
     """
     period = program_period(program, period_label)
     report = RunReport(program=program.code, period=period.label)
@@ -195,6 +198,7 @@ def statements_run(
             existing[statement.partner_id].append(statement)
         computed_by_partner = {c.partner_id: c for c in calculation.statements}
         partners = sorted({*computed_by_partner, *existing})
+        drafts, removed = [], []
         for done, partner_id in enumerate(partners, start=1):
             computed = computed_by_partner.get(partner_id)
             statements = existing.get(partner_id, [])
@@ -204,36 +208,76 @@ def statements_run(
                     original, statements[1:], computed, period, watermark, by, report
                 )
             elif computed is None:
-                original.delete()
-                report.removed += 1
+                removed.append(original.pk)
             else:
-                _write_draft(program, period, original, computed, watermark, by, report)
+                drafts.append((original, computed))
             if progress is not None:
                 progress(done, len(partners))
+        _write_drafts(program, period, drafts, watermark, by, report)
+        if removed:
+            Statement.objects.filter(pk__in=removed).delete()
+            report.removed = len(removed)
         for computed in calculation.statements:
             currency_total = report.total_by_currency.setdefault(program.currency, ZERO)
             report.total_by_currency[program.currency] = currency_total + computed.total
     return report
 
 
-def _write_draft(program, period, draft, computed, watermark, by, report) -> None:
-    if draft is None:
-        draft = Statement(
-            partner_id=computed.partner_id,
-            program=program,
-            period=period.label,
-            period_start=period.first,
-            period_end=period.last,
-            currency=program.currency,
-        )
-        action = StatementEvent.Action.COMPUTED
-        report.created += 1
-    else:
-        action = StatementEvent.Action.RECOMPUTED
-        report.replaced += 1
-    draft.period_start, draft.period_end = period.first, period.last
-    draft.tier = computed.tier
-    draft.warnings = computed.warnings
-    draft.ledger_watermark = watermark
-    draft.computed_at = timezone.now()
-    _store(draft, _line_rows(draft, computed.lines, watermark), action, by)
+_DRAFT_FIELDS = [
+    "period_start",
+    "period_end",
+    "tier",
+    "warnings",
+    "ledger_watermark",
+    "computed_at",
+    "total",
+    "updated_at",
+]
+
+
+def _write_drafts(program, period, drafts, watermark, by, report) -> None:
+    """New drafts, and drafts replaced, with their lines and history, in bulk."""
+    now = timezone.now()
+    new, replaced, written = [], [], []
+    for draft, computed in drafts:
+        if draft is None:
+            draft = Statement(
+                partner_id=computed.partner_id,
+                program=program,
+                period=period.label,
+                currency=program.currency,
+            )
+            new.append(draft)
+            action = StatementEvent.Action.COMPUTED
+        else:
+            replaced.append(draft)
+            action = StatementEvent.Action.RECOMPUTED
+        draft.period_start, draft.period_end = period.first, period.last
+        draft.tier = computed.tier
+        draft.warnings = computed.warnings
+        draft.ledger_watermark = watermark
+        draft.computed_at = draft.updated_at = now
+        draft.total = computed.total
+        written.append((draft, computed, action))
+    bulk_insert(Statement, new)
+    bulk_update(Statement, replaced, _DRAFT_FIELDS)
+    StatementLine.objects.filter(statement__in=replaced).delete()
+    bulk_insert(
+        StatementLine,
+        [
+            line
+            for statement, computed, _action in written
+            for line in _line_rows(statement, computed.lines, watermark)
+        ],
+        keys=False,
+    )
+    bulk_insert(
+        StatementEvent,
+        [
+            StatementEvent(statement=statement, action=action, by=by, at=now)
+            for statement, _computed, action in written
+        ],
+        keys=False,
+    )
+    report.created += len(new)
+    report.replaced += len(replaced)

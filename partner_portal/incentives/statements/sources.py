@@ -42,13 +42,14 @@ class Source:
     amount: Decimal
 
 
-def _counted(watermark: int | None, skus: bool) -> str:
+def _counted(watermark: int | None, skus: int) -> str:
     """The sales lines of a line's rule in the ledger as of `watermark`, a SELECT
     (none when `watermark` is None)."""
     if watermark is None:
         columns = "id, invoice_number, line_number, date, sku, quantity, amount"
         return f"SELECT {columns} FROM {_LEDGER} WHERE false"  # noqa: S608
-    only_skus = "AND sku = ANY(%(skus)s)" if skus else ""
+    only_skus = f"AND sku IN ({', '.join(f'%(sku{n})s' for n in range(skus))})"
+    only_skus = only_skus if skus else ""
     return f"""
         SELECT id, invoice_number, line_number, date, sku, quantity, amount
         FROM ({_AS_OF.replace("%(w)s", str(int(watermark)))}) ledger
@@ -64,12 +65,12 @@ def _query(line: StatementLine) -> tuple[str, dict]:
         "currency": statement.currency,
         "first": statement.period_start,
         "last": statement.period_end,
-        "skus": list(line.skus),
+        **{f"sku{n}": sku for n, sku in enumerate(line.skus)},
     }
-    now = _counted(line.ledger_now, bool(line.skus))
+    now = _counted(line.ledger_now, len(line.skus))
     if line.ledger_before is None:
         return now, params
-    before = _counted(line.ledger_before, bool(line.skus))
+    before = _counted(line.ledger_before, len(line.skus))
     # What changed between the two: each sales line by how much it changed.
     return (
         f"""

@@ -1,1 +1,2 @@
-"""Portal pages (portal.py) and admin pages (admin.py) of the sales ledger."""
+"""Portal pages of the sales ledger (portal.py) and of incentive statements
+(statements.py), and admin pages of the sales ledger (admin.py)."""

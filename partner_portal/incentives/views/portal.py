@@ -41,7 +41,9 @@ def sales_list(request):
             "page": page,
             "totals": lines.totals_by_currency() if page.paginator.count else [],
             "charts": revenue_charts(
-                sales_visible_to(request.user), timezone.localdate()
+                sales_visible_to(request.user),
+                timezone.localdate(),
+                nonce=str(request.csp_nonce),
             ),
         },
     )

@@ -64,8 +64,8 @@ class PartnerOwnedPolicy:
             if not user.has_perm(self.permission("view")):
                 return Partner.objects.none()
             return partners_visible_to(user)
-        partner = partner_with_access(user)
-        if partner is None or not self._role_sees(user):
+        partner = self.partner_of(user)
+        if partner is None:
             return Partner.objects.none()
         return Partner.objects.filter(pk=partner.pk)
 
@@ -87,8 +87,8 @@ class PartnerOwnedPolicy:
             return rows.filter(
                 **{f"{self.partner_field}__in": partners_visible_to(user)}
             )
-        partner = partner_with_access(user)
-        if partner is None or not self._role_sees(user):
+        partner = self.partner_of(user)
+        if partner is None:
             return rows.none()
         rows = rows.filter(**{self.partner_field: partner})
         if self.owner_field and user.membership.role not in self.roles_seeing_all:
@@ -97,6 +97,15 @@ class PartnerOwnedPolicy:
 
     def _role_sees(self, user) -> bool:
         return self.roles is None or user.membership.role in self.roles
+
+    def partner_of(self, user) -> Partner | None:
+        """The partner whose records of this model a partner user sees, or None
+        (staff, a partner without access, a role that does not see the model);
+        without a query once the request's user has its membership."""
+        partner = partner_with_access(user)
+        if partner is None or not self._role_sees(user):
+            return None
+        return partner
 
     def may_see(self, user, instance: Model) -> bool:
         return self.visible_to(user).filter(pk=instance.pk).exists()

@@ -12,10 +12,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Each app seeds its own part (AppConfig.seed_demo), in INSTALLED_APPS order.
-        for config in apps.get_app_configs():
-            seed = getattr(config, "seed_demo", None)
-            if seed is not None:
-                seed(stdout=self.stdout)
+        # Then what is computed from all of it (seed_demo_results): statements
+        # read the sales, the tiers and the certifications other apps seeded.
+        for hook in ("seed_demo", "seed_demo_results"):
+            for config in apps.get_app_configs():
+                seed = getattr(config, hook, None)
+                if seed is not None:
+                    seed(stdout=self.stdout)
         password, logins = demo_logins()
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins (password for all: {password}):")

@@ -1,0 +1,63 @@
+"""Reads of statements for the people who look at them.
+
+Partner users see their partner's statements only once issued: drafts and approved
+statements are the vendor's work in progress. Which partner, and which roles (partner
+admins and sales), is the partner-owned policy's answer; staff see statements at
+every step by its rules (model permission, their partners).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from partner_portal.partners.ownership import partner_owned
+
+from ..models import Dispute, Program, Statement, StatementEvent
+
+# What a partner user sees of a statement's life.
+PARTNER_STATUSES = (Statement.Status.ISSUED, Statement.Status.PAID)
+
+
+def statements_visible_to(user) -> QuerySet[Statement]:
+    """The statements `user` may see; partner users only issued and paid ones."""
+    statements = partner_owned.policy_for(Statement).visible_to(user)
+    if not user.is_staff:
+        statements = statements.filter(status__in=PARTNER_STATUSES)
+    return statements
+
+
+def disputes_visible_to(user) -> QuerySet[Dispute]:
+    return Dispute.objects.filter(line__statement__in=statements_visible_to(user))
+
+
+def partner_programs(partner, statements, *, today: datetime.date) -> QuerySet:
+    """The programs `partner` takes part in: those not ended on `today` that its
+    tier is eligible for now, and those of `statements` (its visible ones)."""
+    return (
+        Program.objects.filter(
+            Q(eligible_tiers=partner.tier_id, end__gte=today)
+            | Q(pk__in=statements.values("program"))
+        )
+        .distinct()
+        .order_by("-end", "name")
+    )
+
+
+@dataclass(frozen=True)
+class Steps:
+    issued: datetime.datetime | None
+    paid: datetime.datetime | None
+
+
+def statement_steps(statement: Statement) -> Steps:
+    """When the statement was issued and paid (what partners see of its history)."""
+    at = dict(
+        statement.events.filter(
+            action__in=[StatementEvent.Action.ISSUED, StatementEvent.Action.PAID]
+        ).values_list("action", "at")
+    )
+    return Steps(
+        issued=at.get(StatementEvent.Action.ISSUED),
+        paid=at.get(StatementEvent.Action.PAID),
+    )

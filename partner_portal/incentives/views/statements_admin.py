@@ -1,0 +1,408 @@
+"""The admin's statement pages: run a period, watch the run, take a statement's
+steps, follow a line to its sales lines, export payouts (disputes: disputes_admin).
+
+Every page asks the Statement's ownership policy which statements the user reaches
+(a channel account manager: those of their partners), and a statement outside it
+answers 404; each step needs its model permission as well.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from wagtail.admin import messages
+from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from partner_portal.partners.ownership import partner_owned
+from partner_portal.tabular.export import csv_response, xlsx_response
+
+from ..models import (
+    PeriodKind,
+    Program,
+    Statement,
+    StatementRun,
+)
+from ..periods import PeriodError, label_for, program_period
+from ..statements import lifecycle
+from ..statements.admin_runs import statement_run_start
+from ..statements.sources import line_sources, line_sources_total
+from ..statements.wording import line_rule
+
+SOURCES_PER_PAGE = 50
+# step: (the permission it needs, the service, the status it leads to)
+STEPS = {
+    "approve": (
+        "incentives.approve_statement",
+        lifecycle.statement_approve,
+        Statement.Status.APPROVED,
+    ),
+    "issue": (
+        "incentives.issue_statement",
+        lifecycle.statement_issue,
+        Statement.Status.ISSUED,
+    ),
+    "pay": ("incentives.pay_statement", lifecycle.statement_pay, Statement.Status.PAID),
+}
+
+
+def statements_for(user):
+    return partner_owned.policy_for(Statement).visible_to(user)
+
+
+def _statement(user, pk) -> Statement:
+    return get_object_or_404(
+        statements_for(user).select_related("partner", "program", "tier"), pk=pk
+    )
+
+
+def last_closed_period(program, today) -> str:
+    """The label of the latest period that has ended, for the run form's default."""
+    day = min(today, program.end)
+    label = label_for(program.period, day)
+    if program_period(program, label).last >= today:
+        previous = {
+            PeriodKind.MONTH: day.replace(day=1) - datetime.timedelta(days=1),
+            PeriodKind.QUARTER: day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+            - datetime.timedelta(days=1),
+            PeriodKind.YEAR: day.replace(month=1, day=1) - datetime.timedelta(days=1),
+        }[program.period]
+        label = label_for(program.period, previous)
+    return label
+
+
+class RunForm(forms.Form):
+    program = forms.ModelChoiceField(
+        label=gettext_lazy("Program"), queryset=Program.objects.order_by("code")
+    )
+    period = forms.CharField(
+        label=gettext_lazy("Period"),
+        max_length=7,
+        help_text=gettext_lazy(
+            "Like 2026-07 for a monthly program, 2026-Q3 for a quarterly one, 2026 "
+            "for a yearly one. Drafts are replaced; issued statements get "
+            "adjustments."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("program") and data.get("period"):
+            try:
+                data["period"] = program_period(data["program"], data["period"]).label
+            except PeriodError as error:
+                self.add_error("period", str(error))
+        return data
+
+
+class _MayRun:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("incentives.change_statement"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def run_breadcrumbs(self):
+        """Home, the programs (where "Run statements" is), the run form."""
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("incentives_program:index"),
+                "label": capfirst(Program._meta.verbose_name_plural),
+            },
+            {
+                "url": reverse("incentives_statement_run_start"),
+                "label": _("Run statements"),
+            },
+        ]
+
+
+class StatementRunStartView(_MayRun, WagtailAdminTemplateMixin, FormView):
+    template_name = "incentives/admin/statement_run_form.html"
+    page_title = gettext_lazy("Run statements")
+    header_icon = "resubmit"
+    form_class = RunForm
+
+    def get_breadcrumbs_items(self):
+        *items, form = self.run_breadcrumbs()
+        return [*items, {**form, "url": ""}]
+
+    def get_initial(self):
+        program = Program.objects.filter(code=self.request.GET.get("program")).first()
+        if program is None:
+            return {}
+        return {
+            "program": program,
+            "period": last_closed_period(program, timezone.localdate()),
+        }
+
+    def get_context_data(self, **kwargs):
+        runs = StatementRun.objects.select_related("program", "started_by")[:10]
+        return {**super().get_context_data(**kwargs), "runs": runs}
+
+    def form_valid(self, form):
+        run = statement_run_start(
+            program=form.cleaned_data["program"],
+            period_label=form.cleaned_data["period"],
+            by=self.request.user,
+        )
+        return redirect("incentives_statement_run", pk=run.pk)
+
+
+class StatementRunView(_MayRun, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "incentives/admin/statement_run.html"
+    page_title = gettext_lazy("Statement run")
+    header_icon = "resubmit"
+
+    @cached_property
+    def run(self):
+        return get_object_or_404(
+            StatementRun.objects.select_related("program"), pk=self.kwargs["pk"]
+        )
+
+    def get_page_subtitle(self):
+        return str(self.run)
+
+    def get_breadcrumbs_items(self):
+        return [*self.run_breadcrumbs(), {"url": "", "label": str(self.run)}]
+
+    def get_context_data(self, **kwargs):
+        run = self.run
+        statements = statements_for(self.request.user).filter(
+            program=run.program, period=run.period
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "run": run,
+            "drafts": statements.filter(status=Statement.Status.DRAFT).count(),
+            "list_url": reverse("incentives_statement:index")
+            + f"?program={run.program_id}&period={run.period}"
+            + f"&status={Statement.Status.DRAFT}",
+        }
+
+
+class StatementStepView(View):
+    """POST: take the next step of one statement (approve, issue, pay)."""
+
+    def post(self, request, pk, step):
+        if step not in STEPS:
+            raise Http404
+        permission, service, status = STEPS[step]
+        statement = _statement(request.user, pk)
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        try:
+            service(
+                statement=statement, by=request.user, note=request.POST.get("note", "")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(statement)s is now %(status)s.")
+                % {
+                    "statement": statement,
+                    "status": status.label.lower(),
+                },
+            )
+        return redirect("incentives_statement:inspect", statement.pk)
+
+
+class StatementLineSourcesView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "incentives/admin/statement_line_sources.html"
+    page_title = pgettext_lazy("page title", "Sales lines counted")
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("incentives.view_statement"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def statement(self):
+        return _statement(self.request.user, self.kwargs["pk"])
+
+    @cached_property
+    def line(self):
+        return get_object_or_404(self.statement.lines, number=self.kwargs["number"])
+
+    def get_page_subtitle(self):
+        return _("Line %(number)s: %(rule)s") % {
+            "number": self.line.number,
+            "rule": line_rule(self.line),
+        }
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("incentives_statement:index"),
+                "label": capfirst(Statement._meta.verbose_name_plural),
+            },
+            {
+                "url": reverse(
+                    "incentives_statement:inspect", args=[self.statement.pk]
+                ),
+                "label": str(self.statement),
+            },
+            {
+                "url": "",
+                "label": self.get_page_title(),
+                "sublabel": self.get_page_subtitle(),
+            },
+        ]
+
+    def get_context_data(self, **kwargs):
+        line = self.line
+        count, amount, quantity = line_sources_total(line)
+        paginator = WagtailPaginator(range(count), SOURCES_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("p"))
+        sources = line_sources(
+            line, offset=(page.number - 1) * SOURCES_PER_PAGE, limit=SOURCES_PER_PAGE
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "statement": self.statement,
+            "line": line,
+            "sources": sources,
+            "page_obj": page,
+            "elided_page_range": paginator.get_elided_page_range(page.number),
+            "count": count,
+            "amount": amount,
+            "quantity": quantity,
+        }
+
+
+PAYOUT_COLUMNS = (
+    gettext_lazy("Statement"),
+    gettext_lazy("Partner"),
+    gettext_lazy("Partner external ID"),
+    gettext_lazy("Program"),
+    gettext_lazy("Period"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Status"),
+    gettext_lazy("Currency"),
+    gettext_lazy("Amount"),
+)
+
+
+class PayoutForm(forms.Form):
+    program = forms.ModelChoiceField(
+        label=gettext_lazy("Program"),
+        queryset=Program.objects.order_by("code"),
+        required=False,
+        empty_label=gettext_lazy("All programs"),
+    )
+    period = forms.CharField(label=gettext_lazy("Period"), max_length=7, required=False)
+
+
+class PayoutView(WagtailAdminTemplateMixin, TemplateView):
+    """Approved and issued statements for finance: a list, CSV and XLSX (formula
+    cells neutralised), then "mark paid" for the issued ones finance ticks."""
+
+    template_name = "incentives/admin/payouts.html"
+    page_title = gettext_lazy("Payouts")
+    header_icon = "doc-full-inverse"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("incentives.view_statement"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def statements(self, data):
+        form = PayoutForm(data)
+        rows = (
+            statements_for(self.request.user)
+            .filter(status__in=[Statement.Status.APPROVED, Statement.Status.ISSUED])
+            .select_related("partner", "program")
+            .order_by("program__code", "period", "partner__name", "sequence")
+        )
+        if form.is_valid():
+            if form.cleaned_data["program"]:
+                rows = rows.filter(program=form.cleaned_data["program"])
+            if form.cleaned_data["period"]:
+                rows = rows.filter(period=form.cleaned_data["period"].strip())
+        return form, rows
+
+    def get(self, request, *args, **kwargs):
+        form, rows = self.statements(request.GET)
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            table = [
+                [
+                    str(s.pk),
+                    s.partner.name,
+                    s.partner.external_id,
+                    s.program.code,
+                    s.period,
+                    s.get_kind_display(),
+                    s.get_status_display(),
+                    s.currency,
+                    s.total,
+                ]
+                for s in rows
+            ]
+            respond = csv_response if export == "csv" else xlsx_response
+            return respond(f"payouts.{export}", [str(c) for c in PAYOUT_COLUMNS], table)
+        return self.render_to_response(self.get_context_data(form=form, rows=rows))
+
+    def get_context_data(self, **kwargs):
+        rows = list(kwargs["rows"])
+        totals: dict[str, Decimal] = {}
+        for statement in rows:
+            totals[statement.currency] = (
+                totals.get(statement.currency, Decimal(0)) + statement.total
+            )
+        return {
+            **super().get_context_data(**kwargs),
+            "rows": rows,
+            "issued": sum(1 for s in rows if s.status == Statement.Status.ISSUED),
+            "totals": sorted(totals.items()),
+            "query": self.request.GET.urlencode(),
+            "may_pay": self.request.user.has_perm("incentives.pay_statement"),
+        }
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("incentives.pay_statement"):
+            raise PermissionDenied
+        chosen = request.POST.getlist("statement")
+        issued = statements_for(request.user).filter(
+            pk__in=[pk for pk in chosen if pk.isdigit()], status=Statement.Status.ISSUED
+        )
+        paid = 0
+        for statement in issued:
+            lifecycle.statement_pay(statement=statement, by=request.user)
+            paid += 1
+        if paid:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s statement was marked paid.",
+                    "%(count)s statements were marked paid.",
+                    paid,
+                )
+                % {"count": paid},
+            )
+        else:
+            messages.error(
+                request,
+                _("Tick the issued statements finance has paid, then mark them paid."),
+            )
+        return redirect(
+            reverse("incentives_payouts") + "?" + request.POST.get("query", "")
+        )
