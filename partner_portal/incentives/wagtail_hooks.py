@@ -31,8 +31,8 @@ from .views.admin import (
     SalesImportJobView,
     SalesImportView,
 )
+from .views.payouts_admin import PayoutView
 from .views.statements_admin import (
-    PayoutView,
     StatementRunStartView,
     StatementRunView,
 )

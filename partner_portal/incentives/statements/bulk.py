@@ -45,9 +45,20 @@ def bulk_insert(model, instances: list, *, keys: bool = True) -> None:
             fields = [field for field in fields if field is not pk]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         quoted = connection.ops.quote_name(table)
+        # Read each row's values straight from the instances' dicts: this loop runs
+        # once per cell, tens of thousands of times a run.
+        cells = [(f.attname, isinstance(f, models.JSONField)) for f in fields]
         with cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN") as copy:
             for instance in instances:
-                copy.write_row([_value(field, instance) for field in fields])
+                values = instance.__dict__
+                copy.write_row(
+                    [
+                        json.dumps(values[name], cls=DjangoJSONEncoder)
+                        if is_json
+                        else values[name]
+                        for name, is_json in cells
+                    ]
+                )
 
 
 def bulk_update(model, instances: list, fields: list[str]) -> None:

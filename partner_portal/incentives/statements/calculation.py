@@ -98,15 +98,16 @@ class _Sums:
 
 def _aggregates(rules: list) -> tuple[dict, dict, dict]:
     """The aggregate expressions, and which names hold each revenue set and SKU."""
-    revenue_names: dict[tuple, str] = {}
+    # Revenue over every SKU is the partner's whole sum, which the warnings need too.
+    revenue_names: dict[tuple, str] = {(): "all"}
     unit_names: dict[str, str] = {}
-    expressions = {"lines_all": Count("*"), "amount_all": Sum("amount")}
+    expressions = {"all_lines": Count("*"), "all": Sum("amount")}
     for rule in rules:
         if isinstance(rule, (r.PercentOfRevenue, r.VolumeBands)):
             if rule.skus not in revenue_names:
                 name = f"revenue_{len(revenue_names)}"
                 revenue_names[rule.skus] = name
-                only = Q(sku__in=rule.skus) if rule.skus else None
+                only = Q(sku__in=rule.skus)
                 expressions[name] = Sum("amount", filter=only)
                 expressions[f"{name}_lines"] = Count("id", filter=only)
         elif isinstance(rule, r.PerUnit):
@@ -132,8 +133,8 @@ def _ledger_sums(program, period: Period, expressions, partner_ids) -> dict[int,
             partner_sums.warnings.append(
                 {
                     "currency": row["currency"],
-                    "lines": row["lines_all"],
-                    "amount": str(row["amount_all"]),
+                    "lines": row["all_lines"],
+                    "amount": str(row["all"]),
                 }
             )
     return sums
