@@ -180,8 +180,20 @@ class StatementViewSet(PartnerScopedViewSet):
     index_template_name = LISTING_TEMPLATE
     inspect_view_class = StatementInspectView
     inspect_view_enabled = True
-    # The warnings are worded under the lines, as sentences.
-    inspect_view_fields_exclude = ["warnings"]
+    # What staff check a statement by; the warnings are worded under the lines, and
+    # the row's number, sequence and ledger watermark are the system's own.
+    inspect_view_fields = [
+        "partner",
+        "program",
+        "period",
+        "period_start",
+        "period_end",
+        "kind",
+        "tier",
+        "status",
+        "total",
+        "computed_at",
+    ]
     copy_view_enabled = False
     exclude_form_fields = []
     search_backend_name = None
