@@ -19,6 +19,18 @@ PERCENT = {"max_digits": 7, "decimal_places": 4, "min_value": 0}
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+class CodeChoiceBlock(blocks.ChoiceBlock):
+    """A choice of a code (a tier's, a certification's) read from a query.
+
+    Wagtail's ChoiceBlock matches every stored value against its choices, which
+    runs the query once per value read; a code is stored as the text it is, so
+    reading it back needs no choices at all (the form still offers and checks them).
+    """
+
+    def normalize_choice(self, value):
+        return value if value is None else str(value)
+
+
 class SkusBlock(blocks.ListBlock):
     def __init__(self, **kwargs):
         super().__init__(
@@ -34,7 +46,7 @@ class SkusBlock(blocks.ListBlock):
 
 
 class TierRateBlock(blocks.StructBlock):
-    tier = blocks.ChoiceBlock(choices=tier_choices, label=_("tier"))
+    tier = CodeChoiceBlock(choices=tier_choices, label=_("tier"))
     percent = blocks.DecimalBlock(label=_("percent"), **PERCENT)
 
     class Meta:
@@ -101,7 +113,7 @@ class PerUnitBlock(blocks.StructBlock):
 
 
 class CertificationBonusBlock(blocks.StructBlock):
-    certification = blocks.ChoiceBlock(
+    certification = CodeChoiceBlock(
         choices=certification_choices, label=_("certification")
     )
     min_certified_users = blocks.IntegerBlock(

@@ -15,7 +15,7 @@ from learning.selectors import certification_choices
 from partner_portal.partners.models import Partner
 
 from .models import Program, SalesRecord, SalesSource, Statement
-from .periods import label_for, program_period
+from .periods import closed_periods
 from .program_files import programs_load
 from .services import sales_import_rows
 from .statements.lifecycle import statement_approve, statement_issue, statement_pay
@@ -174,16 +174,6 @@ def demo_programs(today) -> list[dict]:
     ]
 
 
-def _closed_periods(program, today, count):
-    labels, day = [], today
-    while len(labels) < count and day >= program.start:
-        period = program_period(program, label_for(program.period, day))
-        if period.last < today:
-            labels.append(period.label)
-        day = period.first - datetime.timedelta(days=1)
-    return labels
-
-
 def seed_statements(*, stdout):
     """Load the demo programs, run their last two closed periods, and issue them
     (the older period also paid), so a new user sees real figures."""
@@ -197,7 +187,7 @@ def seed_statements(*, stdout):
     programs_load(data=demo_programs(today))
     issued = 0
     for program in Program.objects.order_by("code"):
-        for index, label in enumerate(_closed_periods(program, today, 2)):
+        for index, label in enumerate(closed_periods(program, today, 2)):
             statements_run(program=program, period_label=label)
             for statement in Statement.objects.filter(program=program, period=label):
                 statement_approve(statement=statement, by=None)

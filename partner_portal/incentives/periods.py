@@ -102,3 +102,15 @@ def current_period(program, today: datetime.date) -> Period | None:
     if not program.start <= today <= program.end:
         return None
     return program_period(program, label_for(program.period, today))
+
+
+def closed_periods(program, today: datetime.date, count: int) -> list[str]:
+    """The labels of the program's last `count` periods that ended before `today`,
+    the latest first."""
+    labels, day = [], min(today, program.end)
+    while len(labels) < count and day >= program.start:
+        period = program_period(program, label_for(program.period, day))
+        if period.last < today:
+            labels.append(period.label)
+        day = period.first - datetime.timedelta(days=1)
+    return labels

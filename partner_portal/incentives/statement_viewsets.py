@@ -25,6 +25,7 @@ from partner_portal.partners.ownership.admin import (
 
 from .models import Dispute, Program, Statement
 from .statements import wording
+from .statements.lifecycle import next_status
 from .views.disputes_admin import DisputeInspectView
 from .views.statements_admin import (
     STEPS,
@@ -142,7 +143,7 @@ class StatementInspectView(ScopedInspectView):
                 ("pay", _("Mark paid")),
             )
             if user.has_perm(STEPS[step][0])
-            and lifecycle_next(statement) == STEPS[step][2]
+            and next_status(statement) == STEPS[step][2]
         ]
         return {
             **super().get_context_data(**kwargs),
@@ -160,14 +161,6 @@ class StatementInspectView(ScopedInspectView):
             .order_by("sequence"),
             "steps": steps,
         }
-
-
-def lifecycle_next(statement):
-    return {
-        Statement.Status.DRAFT: Statement.Status.APPROVED,
-        Statement.Status.APPROVED: Statement.Status.ISSUED,
-        Statement.Status.ISSUED: Statement.Status.PAID,
-    }.get(statement.status)
 
 
 class StatementViewSet(PartnerScopedViewSet):

@@ -13,11 +13,23 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 
 
-def _value(field, instance):
-    value = getattr(instance, field.attname)
-    if isinstance(field, models.JSONField):
-        return json.dumps(value, cls=DjangoJSONEncoder)
-    return value
+def _copy(cursor, table: str, fields, instances) -> None:
+    """COPY `fields` of `instances` into `table` (a quoted name)."""
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    # Read each row's values straight from the instances' dicts: this loop runs
+    # once per cell, tens of thousands of times a run.
+    cells = [(field.attname, isinstance(field, models.JSONField)) for field in fields]
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for instance in instances:
+            values = instance.__dict__
+            copy.write_row(
+                [
+                    json.dumps(values[name], cls=DjangoJSONEncoder)
+                    if is_json
+                    else values[name]
+                    for name, is_json in cells
+                ]
+            )
 
 
 def bulk_insert(model, instances: list, *, keys: bool = True) -> None:
@@ -43,22 +55,7 @@ def bulk_insert(model, instances: list, *, keys: bool = True) -> None:
                 instance._state.adding, instance._state.db = False, connection.alias
         else:
             fields = [field for field in fields if field is not pk]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        quoted = connection.ops.quote_name(table)
-        # Read each row's values straight from the instances' dicts: this loop runs
-        # once per cell, tens of thousands of times a run.
-        cells = [(f.attname, isinstance(f, models.JSONField)) for f in fields]
-        with cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN") as copy:
-            for instance in instances:
-                values = instance.__dict__
-                copy.write_row(
-                    [
-                        json.dumps(values[name], cls=DjangoJSONEncoder)
-                        if is_json
-                        else values[name]
-                        for name, is_json in cells
-                    ]
-                )
+        _copy(cursor, connection.ops.quote_name(table), fields, instances)
 
 
 def bulk_update(model, instances: list, fields: list[str]) -> None:
@@ -76,12 +73,10 @@ def bulk_update(model, instances: list, fields: list[str]) -> None:
     names = [connection.ops.quote_name(field.column) for field in [pk, *columns]]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE bulk_update ON COMMIT DROP AS "  # noqa: S608
+            f"CREATE TEMPORARY TABLE bulk_update AS "  # noqa: S608
             f"SELECT {', '.join(names)} FROM {table} WITH NO DATA"
         )
-        with cursor.copy(f"COPY bulk_update ({', '.join(names)}) FROM STDIN") as copy:
-            for instance in instances:
-                copy.write_row([_value(field, instance) for field in [pk, *columns]])
+        _copy(cursor, "bulk_update", [pk, *columns], instances)
         assignments = ", ".join(f"{name} = b.{name}" for name in names[1:])
         cursor.execute(
             f"UPDATE {table} t SET {assignments} FROM bulk_update b "  # noqa: S608

@@ -26,6 +26,11 @@ _NEXT = {
 _EVENTS = {Status.ISSUED: "statement.issued", Status.PAID: "statement.paid"}
 
 
+def next_status(statement: Statement) -> str | None:
+    """The status the statement's next step leads to; None once it is paid."""
+    return _NEXT.get(statement.status, (None, None))[0]
+
+
 def _advance(statement: Statement, to: str, *, by, note: str = "") -> Statement:
     with transaction.atomic():
         statement = Statement.objects.select_for_update().get(pk=statement.pk)

@@ -7,8 +7,6 @@ Every page asks the Statement's ownership policy which statements the user reach
 answers 404; each step needs its model permission as well.
 """
 
-import datetime
-
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -29,12 +27,11 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from partner_portal.partners.ownership import partner_owned
 
 from ..models import (
-    PeriodKind,
     Program,
     Statement,
     StatementRun,
 )
-from ..periods import PeriodError, label_for, program_period
+from ..periods import PeriodError, closed_periods, program_period
 from ..statements import lifecycle
 from ..statements.admin_runs import statement_run_start
 from ..statements.sources import line_sources, line_sources_total
@@ -65,21 +62,6 @@ def _statement(user, pk) -> Statement:
     return get_object_or_404(
         statements_for(user).select_related("partner", "program", "tier"), pk=pk
     )
-
-
-def last_closed_period(program, today) -> str:
-    """The label of the latest period that has ended, for the run form's default."""
-    day = min(today, program.end)
-    label = label_for(program.period, day)
-    if program_period(program, label).last >= today:
-        previous = {
-            PeriodKind.MONTH: day.replace(day=1) - datetime.timedelta(days=1),
-            PeriodKind.QUARTER: day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-            - datetime.timedelta(days=1),
-            PeriodKind.YEAR: day.replace(month=1, day=1) - datetime.timedelta(days=1),
-        }[program.period]
-        label = label_for(program.period, previous)
-    return label
 
 
 class RunForm(forms.Form):
@@ -143,7 +125,8 @@ class StatementRunStartView(_MayRun, WagtailAdminTemplateMixin, FormView):
             return {}
         return {
             "program": program,
-            "period": last_closed_period(program, timezone.localdate()),
+            # The latest period that has ended: the one most often run.
+            "period": next(iter(closed_periods(program, timezone.localdate(), 1)), ""),
         }
 
     def get_context_data(self, **kwargs):
