@@ -1,6 +1,8 @@
 """The access rule: one place that says who may see which content item.
 
-Every content item carries an access level (public, any partner, minimum tier, staff).
+Every content item carries an access level (public, any partner, minimum tier, staff);
+a document that belongs to one partner's record (an MDF claim's proof, a ticket's
+attachment) may instead be for its partner only, that partner's users and staff.
 `audience_for(user)` computes what a user is allowed to see, from
 `partner_with_access(user)` (the user's partner while it grants partner access);
 `Audience.may_see(item)` answers for one item, `Audience.q()` for a queryset,
@@ -25,16 +27,18 @@ from .selectors import membership_for
 
 @dataclass(frozen=True)
 class Audience:
-    """What one user may see: staff see everything, partner users up to their tier."""
+    """What one user may see: staff see everything, partner users up to their tier
+    and their own partner's files."""
 
     is_staff: bool = False
     tier_rank: int | None = None
+    partner_id: int | None = None
 
     @property
     def is_partner(self):
         return self.tier_rank is not None
 
-    def may_see_level(self, access_level, min_tier_rank=None):
+    def may_see_level(self, access_level, min_tier_rank=None, owner_partner_id=None):
         if self.is_staff:
             return True
         if access_level == AccessLevel.PUBLIC:
@@ -45,13 +49,17 @@ class Audience:
             return True
         if access_level == AccessLevel.TIER:
             return min_tier_rank is not None and min_tier_rank <= self.tier_rank
+        if access_level == AccessLevel.OWNER:
+            return owner_partner_id is not None and owner_partner_id == self.partner_id
         return False
 
     def may_see(self, item):
         """May this audience see `item`, any object with the AccessControlled fields?"""
         min_tier = item.min_tier if item.access_level == AccessLevel.TIER else None
         return self.may_see_level(
-            item.access_level, min_tier.rank if min_tier is not None else None
+            item.access_level,
+            min_tier.rank if min_tier is not None else None,
+            getattr(item, "owner_partner_id", None),
         )
 
     def visible_tier_ids(self):
@@ -68,7 +76,8 @@ class Audience:
 
     def es_filter(self):
         """The same rule as an Elasticsearch filter on documents that carry
-        `access_level` and `min_tier_id` (None for staff: nothing is filtered)."""
+        `access_level` and `min_tier_id` (None for staff: nothing is filtered).
+        A partner's own files are never indexed, so no clause admits them."""
         if self.is_staff:
             return None
         visible = ES("term", access_level=AccessLevel.PUBLIC)
@@ -84,7 +93,8 @@ class Audience:
         return visible
 
     def q(self, prefix=""):
-        """The same rule as a filter on a queryset of AccessControlled rows."""
+        """The same rule as a filter on a queryset of AccessControlled rows. A
+        partner's own files are listed only through the record they belong to."""
         if self.is_staff:
             return Q()
         visible = Q(**{f"{prefix}access_level": AccessLevel.PUBLIC})
@@ -124,15 +134,17 @@ def is_as_open_as(item, other):
 
 def _openness(item):
     """Orders items from the most widely visible: public, any partner, each minimum
-    tier by rank, staff only (which a minimum tier without a tier amounts to). Each
-    one's audiences include those of every later one."""
+    tier by rank, one partner, staff only (which a minimum tier without a tier amounts
+    to). Each one's audiences include those of every later one but a partner's own."""
     if item.access_level == AccessLevel.PUBLIC:
         return (0, 0)
     if item.access_level == AccessLevel.PARTNER:
         return (1, 0)
     if item.access_level == AccessLevel.TIER and item.min_tier is not None:
         return (2, item.min_tier.rank)
-    return (3, 0)
+    if item.access_level == AccessLevel.OWNER:
+        return (3, 0)
+    return (4, 0)
 
 
 def strictest(*items):
@@ -158,6 +170,8 @@ def users_who_may_see(item):
         return users
     if item.access_level == AccessLevel.TIER and item.min_tier is not None:
         return users.filter(membership__partner__tier__rank__gte=item.min_tier.rank)
+    if item.access_level == AccessLevel.OWNER:
+        return users.filter(membership__partner_id=item.owner_partner_id)
     return users.none()
 
 
@@ -194,7 +208,7 @@ def audience_for(user):
         partner = partner_with_access(user)
         audience = ANONYMOUS
         if partner is not None:
-            audience = Audience(tier_rank=partner.tier.rank)
+            audience = Audience(tier_rank=partner.tier.rank, partner_id=partner.pk)
     setattr(user, _CACHE_ATTR, audience)
     return audience
 

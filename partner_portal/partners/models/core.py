@@ -297,6 +297,14 @@ class AccessLevel(models.TextChoices):
     PARTNER = "partner", _("Any partner")
     TIER = "tier", _("Minimum tier")
     STAFF = "staff", _("Staff only")
+    # A file that belongs to one partner's record (an MDF claim's proof, a ticket's
+    # attachment): that partner's users and staff. Only documents offer it.
+    OWNER = "owner", _("Its partner only")
+
+
+CONTENT_ACCESS_LEVELS = [
+    choice for choice in AccessLevel.choices if choice[0] != AccessLevel.OWNER
+]
 
 
 class AccessControlled(models.Model):
@@ -305,7 +313,7 @@ class AccessControlled(models.Model):
     access_level = models.CharField(
         _("access level"),
         max_length=10,
-        choices=AccessLevel.choices,
+        choices=CONTENT_ACCESS_LEVELS,
         default=AccessLevel.PARTNER,
     )
     min_tier = models.ForeignKey(

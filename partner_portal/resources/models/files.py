@@ -2,25 +2,72 @@
 
 import hashlib
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 
-from partner_portal.partners.models import AccessControlled
+from partner_portal.partners.models import AccessControlled, AccessLevel
 
 from ..images import checked_image_url
 
 
 class PortalDocument(AccessControlled, AbstractDocument):
-    """A Wagtail document with an access level; served only through the rule."""
+    """A Wagtail document with an access level; served only through the rule.
 
-    admin_form_fields = (*Document.admin_form_fields, "access_level", "min_tier")
+    A file uploaded to a partner's own record (an MDF claim's proof, a ticket's
+    attachment) is for its partner only: `owner_partner`'s users and staff.
+    """
+
+    access_level = models.CharField(
+        _("access level"),
+        max_length=10,
+        choices=AccessLevel.choices,
+        default=AccessLevel.PARTNER,
+    )
+    owner_partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Required when the access level is 'Its partner only'."),
+    )
+
+    admin_form_fields = (
+        *Document.admin_form_fields,
+        "access_level",
+        "min_tier",
+        "owner_partner",
+    )
 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    access_level=AccessLevel.OWNER, owner_partner__isnull=False
+                )
+                | (
+                    ~models.Q(access_level=AccessLevel.OWNER)
+                    & models.Q(owner_partner__isnull=True)
+                ),
+                name="document_owner_partner_iff_owner_level",
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.access_level == AccessLevel.OWNER and self.owner_partner_id is None:
+            raise ValidationError(
+                {"owner_partner": _("Choose the partner this file belongs to.")}
+            )
+        if self.access_level != AccessLevel.OWNER:
+            self.owner_partner = None
 
 
 class PortalImage(AccessControlled, AbstractImage):

@@ -1,12 +1,15 @@
 """No page, file, listing, count or sitemap entry above the user's level."""
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 import pytest
 
-from partner_portal.resources.models import PolicyPage
+from partner_portal.partners.models import AccessLevel, Role
+from partner_portal.resources.models import AssetPage, PolicyPage, PortalDocument
+from tests.factories import MembershipFactory, StaffFactory
 
-from .conftest import MARKERS, VISIBLE, access_for, publish
+from .conftest import MARKERS, VISIBLE, access_for, make_document, publish
 
 ROLES = list(VISIBLE)
 
@@ -182,3 +185,43 @@ def test_staff_manage_documents_and_images_in_the_admin(hub, client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert "falconstaff" in response.text
+
+
+def test_a_partners_own_file_downloads_for_its_users_and_staff_only(client, user_as):
+    """An MDF claim's proof or a ticket's attachment: its partner and staff, and
+    nobody else learns it exists (not another partner at a higher tier)."""
+    owner = user_as("registered")
+    partner = owner.membership.partner
+    document = make_document(
+        "Invoice 7781",
+        "invoice-7781.pdf",
+        {"access_level": AccessLevel.OWNER, "owner_partner": partner},
+    )
+    for user, status in [
+        (owner, 200),
+        (MembershipFactory(partner=partner, role=Role.MARKETING).user, 200),
+        (StaffFactory(), 200),
+        (user_as("platinum"), 404),
+        (None, 404),
+    ]:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(document.url)
+        assert response.status_code == status, user
+        if status == 404:
+            assert b"7781" not in response.content
+    client.force_login(owner)
+    partner.stage = "suspended"
+    partner.save(update_fields=["stage"])
+    assert client.get(document.url).status_code == 404
+
+
+def test_a_partners_own_file_needs_its_partner_and_no_other_item_may_claim_one(db):
+    with pytest.raises(ValidationError) as refused:
+        PortalDocument(title="Proof", access_level=AccessLevel.OWNER).full_clean(
+            exclude=["file"]
+        )
+    assert "owner_partner" in refused.value.message_dict
+    level = AssetPage._meta.get_field("access_level")
+    assert AccessLevel.OWNER not in dict(level.choices)
