@@ -57,7 +57,9 @@ LOCAL_APPS = [
     "config",
     "partner_portal.partners",
     "partner_portal.imports",
+    "partner_portal.workdays",
     "partner_portal.incentives",
+    "partner_portal.deals",
     "partner_portal.resources",
     "search",
     "partner_portal.api",
@@ -190,6 +192,10 @@ FORMAT_MODULE_PATH = ["config.formats"]
 ADMIN_UPLOAD_MAX_BYTES = env.int("ADMIN_UPLOAD_MAX_BYTES", default=256 * 1024**2)
 # The largest sales file the admin and the API take (partner_portal/incentives).
 SALES_IMPORT_MAX_BYTES = env.int("SALES_IMPORT_MAX_BYTES", default=200 * 1024**2)
+# An MDF claim's proof-of-performance files: each at most MDF_PROOF_MAX_BYTES, and
+# all the files of one claim at most MDF_CLAIM_UPLOAD_MAX_BYTES (partner_portal/deals).
+MDF_PROOF_MAX_BYTES = env.int("MDF_PROOF_MAX_BYTES", default=10 * 1024**2)
+MDF_CLAIM_UPLOAD_MAX_BYTES = env.int("MDF_CLAIM_UPLOAD_MAX_BYTES", default=50 * 1024**2)
 FILE_UPLOAD_HANDLERS = [
     "partner_portal.request_limits.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -12,42 +12,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from wagtail.users.models import UserProfile
-
 from partner_portal.partners.models import User
-from partner_portal.partners.permissions import partners_visible_to
+from partner_portal.partners.recipients import preferred_languages, staff_who_may
 
 from ..models import Dispute, DisputeMessage
 from . import wording
 
 RESOLVE = "incentives.resolve_dispute"
-# ModelBackend answers which users hold a model permission (guardian only has
-# object permissions, and Django asks one backend).
-PERMISSION_BACKEND = "partner_portal.partners.backends.OneQueryModelBackend"
 
 
 def dispute_recipients(partner) -> list[User]:
     """Active staff with an email address who may resolve disputes of `partner`."""
-    holders = (
-        User.objects.with_perm(RESOLVE, backend=PERMISSION_BACKEND)
-        .filter(is_staff=True)
-        .exclude(email="")
-        .order_by("pk")
-    )
-    return [
-        user
-        for user in holders
-        if partners_visible_to(user).filter(pk=partner.pk).exists()
-    ]
-
-
-def _languages(users) -> dict[int, str]:
-    chosen = dict(
-        UserProfile.objects.filter(user__in=users)
-        .exclude(preferred_language="")
-        .values_list("user_id", "preferred_language")
-    )
-    return {user.pk: chosen.get(user.pk, settings.LANGUAGE_CODE) for user in users}
+    return staff_who_may(RESOLVE, partner)
 
 
 def dispute_notify_staff(
@@ -58,7 +34,7 @@ def dispute_notify_staff(
     line = dispute.line
     statement = line.statement
     recipients = dispute_recipients(statement.partner)
-    languages = _languages(recipients)
+    languages = preferred_languages(recipients)
     template = "opened" if opened else "reply"
     admin_url = settings.PORTAL_BASE_URL.rstrip("/") + reverse("wagtailadmin_home")
     for user in recipients:
@@ -94,7 +70,7 @@ def dispute_notify_partner(*, dispute: Dispute, message: DisputeMessage) -> bool
     url = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
         "incentive-dispute", args=[dispute.pk]
     )
-    with translation.override(_languages([opener])[opener.pk]):
+    with translation.override(preferred_languages([opener])[opener.pk]):
         context = {
             "user": opener,
             "dispute": dispute,

@@ -118,20 +118,45 @@ country_code_validator = RegexValidator(
 )
 
 
-_LEGAL_SUFFIXES = re.compile(
-    r"\b(incorporated|inc|ltd|limited|llc|gmbh|ag|sa|sas|srl|bv|pty|plc|co|corp"
-    r"|corporation|company)\b"
-)
-_CJK_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团")
+LEGAL_SUFFIXES = (
+    "incorporated", "inc", "ltd", "limited", "llc", "gmbh", "ag", "sa", "sas", "srl",
+    "bv", "pty", "plc", "co", "corp", "corporation", "company",
+    "有限责任公司", "股份有限公司", "有限公司", "公司", "集团",
+)  # fmt: skip
+# A dot between single letters ("S.A.", "S.p.A.") goes, so the abbreviation is a word.
+_ABBREVIATION_DOT = re.compile(r"(?<=\b\w)\.(?=\w\b)")
 
 
-def company_name_key(name: str) -> str:
-    """A comparable form of a company name: case, width, punctuation and suffixes."""
-    text = unicodedata.normalize("NFKC", name).casefold().strip()
-    for suffix in _CJK_SUFFIXES:
-        text = text.removesuffix(suffix)
-    text = _LEGAL_SUFFIXES.sub(" ", text)
-    return re.sub(r"[\W_]+", "", text)
+def _comparable(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().strip()
+    return _ABBREVIATION_DOT.sub("", text)
+
+
+def _is_cjk(text: str) -> bool:
+    return any(unicodedata.east_asian_width(char) == "W" for char in text)
+
+
+def company_name_key(name: str, suffixes=LEGAL_SUFFIXES) -> str:
+    """A comparable form of a company name: case, width, punctuation and legal
+    suffixes go ('ACME, Inc.', 'acme inc' and a full-width 'Acme' are all 'acme';
+    '华东渠道科技有限公司' is '华东渠道科技'). Latin suffixes are whole words
+    anywhere in the name; Chinese ones are dropped from its end, longest first.
+    `suffixes` are written as people write them ("S.A.", "Co.", "有限公司")."""
+    text = _comparable(name)
+    forms = {_comparable(suffix).rstrip(".") for suffix in suffixes} - {""}
+    cjk = sorted((form for form in forms if _is_cjk(form)), key=len, reverse=True)
+    latin = sorted(form for form in forms if not _is_cjk(form))
+    stripped = None
+    while stripped != text:
+        stripped = text
+        text = text.rstrip(" .,;:()")
+        for suffix in cjk:
+            text = text.removesuffix(suffix)
+    if latin:
+        words = "|".join(re.escape(form) for form in latin)
+        text = re.sub(rf"(?<!\w)(?:{words})(?!\w)", " ", text)
+    # A name that is nothing but a legal form ("Company") is compared as it is.
+    return re.sub(r"[\W_]+", "", text) or re.sub(r"[\W_]+", "", _comparable(name))
 
 
 def normalise_domain(domain: str) -> str:
