@@ -2,8 +2,11 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.contrib.settings.registry import register_setting
 
-from .models import Holiday
+from .models import Holiday, WorkingCalendar
+
+register_setting(WorkingCalendar, icon="time")
 
 
 class HolidayViewSet(ModelViewSet):
