@@ -60,6 +60,7 @@ LOCAL_APPS = [
     "partner_portal.workdays",
     "partner_portal.incentives",
     "partner_portal.deals",
+    "partner_portal.support",
     "partner_portal.resources",
     "search",
     "partner_portal.api",
@@ -347,6 +348,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "PREPROCESSING_HOOKS": ["partner_portal.api.schema.only_api_endpoints"],
+    # Several models have a `status`: each its own name in the document.
+    "ENUM_NAME_OVERRIDES": {
+        "DealStatusEnum": "partner_portal.deals.models.Deal.Status",
+        "FundRequestStatusEnum": "partner_portal.deals.models.FundRequest.Status",
+        "FundClaimStatusEnum": "partner_portal.deals.models.FundClaim.Status",
+    },
 }
 # Webhooks: attempts per delivery and the first retry's delay (doubled each time).
 API_WEBHOOK_MAX_ATTEMPTS = env.int("API_WEBHOOK_MAX_ATTEMPTS", default=6)

@@ -121,7 +121,7 @@ class Deal(models.Model):
         blank=True,
         help_text=_("The customer's web domain, such as example.com."),
     )
-    # The comparable forms of the customer (deals.customers), kept for the conflict check.
+    # The comparable forms of the customer (deals.customers), for the conflict check.
     customer_key = models.CharField(max_length=200, editable=False, db_index=True)
     domain_key = models.CharField(
         max_length=253, editable=False, blank=True, db_index=True
@@ -252,6 +252,9 @@ class DealEvent(models.Model):
         verbose_name = _("deal event")
         verbose_name_plural = _("deal events")
 
+    def __str__(self):
+        return f"{self.deal} · {self.get_action_display()}"
+
 
 class DealConflict(models.Model):
     """A registration that matched another pending or approved one when submitted."""
@@ -284,3 +287,6 @@ class DealConflict(models.Model):
                 condition=~Q(deal=models.F("other")), name="deal_conflict_not_itself"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.deal} · {self.other}"
