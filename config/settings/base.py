@@ -227,6 +227,10 @@ TASKS = {
 # The task worker (manage.py task_worker, partner_portal/worker/) writes a heartbeat
 # this often, and waits at most this long between attempts while the database is down.
 TASK_WORKER_HEARTBEAT_SECONDS = env.float("TASK_WORKER_HEARTBEAT_SECONDS", default=5.0)
+# A worker silent this long is dead: the tasks it was running are queued again.
+TASK_WORKER_DEAD_AFTER_SECONDS = env.float(
+    "TASK_WORKER_DEAD_AFTER_SECONDS", default=120.0
+)
 TASK_WORKER_MAX_BACKOFF_SECONDS = env.float(
     "TASK_WORKER_MAX_BACKOFF_SECONDS", default=30.0
 )

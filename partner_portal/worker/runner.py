@@ -18,7 +18,9 @@ from django.db import (
 )
 from django.utils import timezone
 
+from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from .models import WorkerHeartbeat
 
@@ -46,6 +48,8 @@ class Heartbeat(threading.Thread):
             self._forget_the_dead()
             while True:
                 self.beat()
+                with suppress(OperationalError, InterfaceError):
+                    orphans_requeue()
                 if self._stopping.wait(settings.TASK_WORKER_HEARTBEAT_SECONDS):
                     break
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
@@ -81,6 +85,42 @@ class Heartbeat(threading.Thread):
     def stop(self):
         self._stopping.set()
         self.join(timeout=10)
+
+
+def orphans_requeue() -> int:
+    """Put the tasks that a dead worker was running back in the queue.
+
+    A worker killed outright (SIGKILL, the out-of-memory killer, a lost machine)
+    leaves its task RUNNING for ever, and a nightly task that books its next run
+    when it ends never runs again. A task whose worker has not beaten for
+    TASK_WORKER_DEAD_AFTER_SECONDS is made ready again, so another worker runs it:
+    tasks here run at least once, and each is written to be run again (imports and
+    statement runs are one transaction, reminders and expiries claim each row).
+    Returns how many tasks were put back.
+    """
+    since = timezone.now() - datetime.timedelta(
+        seconds=settings.TASK_WORKER_DEAD_AFTER_SECONDS
+    )
+    beating = set(
+        WorkerHeartbeat.objects.filter(beat_at__gte=since).values_list(
+            "worker_id", flat=True
+        )
+    )
+    running = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=since
+    )
+    orphans = [
+        result.pk
+        for result in running.only("worker_ids")
+        if not result.worker_ids or result.worker_ids[-1] not in beating
+    ]
+    if not orphans:
+        return 0
+    requeued = DBTaskResult.objects.filter(
+        pk__in=orphans, status=TaskResultStatus.RUNNING
+    ).update(status=TaskResultStatus.READY, started_at=None)
+    logger.warning("%d tasks of workers that died are queued again.", requeued)
+    return requeued
 
 
 class ResilientWorker(Worker):

@@ -26,7 +26,7 @@ from django_tasks_db.models import DBTaskResult
 
 from partner_portal.worker.models import WorkerHeartbeat
 
-from .tasks import echo
+from .tasks import echo, hold
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -61,9 +61,29 @@ def worker_url(name: str) -> str:
 
 
 @pytest.fixture
-def worker(transactional_db, tmp_path):
-    """`manage.py task_worker` on the test database; its connections carry a name of
-    their own in pg_stat_activity."""
+def start_worker(transactional_db, tmp_path):
+    """Start `manage.py task_worker` processes on the test database; their
+    connections carry names of their own in pg_stat_activity. Stopped at the end."""
+    started = []
+
+    def start():
+        running = _start(tmp_path)
+        started.append(running)
+        return running
+
+    try:
+        yield start
+    finally:
+        for running in started:
+            _stop(running.process)
+
+
+@pytest.fixture
+def worker(start_worker):
+    return start_worker()
+
+
+def _start(tmp_path) -> RunningWorker:
     name = f"cplms-test-worker-{uuid.uuid4().hex[:8]}"
     env = {
         key: value
@@ -76,8 +96,9 @@ def worker(transactional_db, tmp_path):
         DATABASE_URL=worker_url(name),
         TASK_WORKER_HEARTBEAT_SECONDS="0.5",
         TASK_WORKER_MAX_BACKOFF_SECONDS="2",
+        TASK_WORKER_DEAD_AFTER_SECONDS="3",
     )
-    log_path = tmp_path / "worker.log"
+    log_path = tmp_path / f"{name}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
@@ -100,15 +121,20 @@ def worker(transactional_db, tmp_path):
             lambda: WorkerHeartbeat.objects.filter(worker_id=name).exists(),
             lambda: f"The worker never beat:\n{running.log()}",
         )
-        yield running
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    except BaseException:
+        _stop(process)
+        raise
+    return running
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def run(task_result, worker):
@@ -160,3 +186,26 @@ def test_health_follows_the_real_worker_and_its_clean_stop(worker, client):
     assert "tasks" in full.json()["failing"]
     assert full.json()["tasks"]["detail"] == "no worker heartbeat in 60 s"
     assert client.get("/healthz").status_code == 200
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_task_of_a_killed_worker_is_run_by_another(start_worker, tmp_path):
+    """SIGKILL leaves no time to record anything: the task would show as running
+    for ever, and a nightly task that books its next run at its end would stop."""
+    first = start_worker()
+    gate = tmp_path / "hold"
+    gate.touch()
+    result = hold.enqueue(str(gate))
+    eventually(
+        lambda: DBTaskResult.objects.filter(id=result.id, status="RUNNING").exists(),
+        lambda: f"The task never started:\n{first.log()}",
+    )
+
+    first.process.send_signal(signal.SIGKILL)
+    first.process.wait(timeout=30)
+    gate.unlink()
+    second = start_worker()
+
+    done = run(result, second)
+    assert done.worker_ids[-1] == second.name, second.log()
+    assert "tasks of workers that died are queued again" in second.log()
