@@ -9,15 +9,34 @@ class SupportConfig(AppConfig):
 
     def ready(self):
         from partner_portal.events import declare_event
+        from partner_portal.home_cards import HomeCard, register_home_card
         from partner_portal.partners.ownership import partner_owned
 
-        from .models import Deflection, Ticket
+        from . import tasks
+        from .models import Deflection, SurveyInvitation, Ticket
+        from .views.portal import support_card
 
         # A partner admin sees every ticket of the partner; other roles their own.
         partner_owned.register(Ticket, owner_field="opened_by")
         partner_owned.register(Deflection, owner_field="user")
+        # Each user sees only the surveys sent to them, partner admins too.
+        partner_owned.register(
+            SurveyInvitation, owner_field="user", roles_seeing_all=()
+        )
         declare_event("ticket.created", _("A partner opened a support ticket."))
         declare_event(
             "ticket.status_changed",
             _("A support ticket was answered, resolved, reopened or closed."),
         )
+        tasks.connect(self)
+        register_home_card(
+            HomeCard(
+                order=45, template="portal/cards/support.html", context=support_card
+            )
+        )
+
+    def seed_demo(self, *, stdout):
+        """Load this app's part of the demo data set (see `manage.py seed_demo`)."""
+        from .demo import seed_support
+
+        seed_support(stdout=stdout)

@@ -1,5 +1,7 @@
-"""Support: tickets and their SLA clock, answers found before a ticket, ratings."""
+"""Support: tickets and their SLA clock, answers found before a ticket, ratings,
+surveys."""
 
+from .surveys import Survey, SurveyInvitation, SurveyQuestion
 from .tickets import (
     Category,
     Deflection,
@@ -18,6 +20,9 @@ __all__ = [
     "Priority",
     "Rating",
     "SlaTarget",
+    "Survey",
+    "SurveyInvitation",
+    "SurveyQuestion",
     "Ticket",
     "TicketAttachment",
     "TicketEvent",

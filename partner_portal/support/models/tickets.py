@@ -86,6 +86,29 @@ class SlaTarget(models.Model):
         return f"{self.tier} · {self.get_priority_display()}"
 
 
+def _breached(now) -> Q:
+    return (
+        Q(first_response_at__isnull=True, first_response_due__lt=now)
+        | Q(first_response_at__gt=F("first_response_due"))
+        | Q(resolved_at__gt=F("resolution_due"))
+        | Q(
+            resolved_at__isnull=True,
+            waiting_since__isnull=True,
+            resolution_due__lt=now,
+        )
+        | Q(resolved_at__isnull=True, resolution_due__lt=F("waiting_since"))
+    )
+
+
+# Breached first, then about to breach, then by the next target, then the newest.
+SLA_ORDER = (
+    F("sla_rank").desc(),
+    F("next_due").asc(nulls_last=True),
+    F("created_at").desc(),
+    "-pk",
+)
+
+
 class TicketQuerySet(models.QuerySet):
     def unresolved(self):
         return self.filter(
@@ -95,16 +118,36 @@ class TicketQuerySet(models.QuerySet):
     def breached(self, now):
         """Tickets that missed a target: answered or resolved late, or still not
         answered or resolved past it (the resolution clock stops while waiting)."""
-        return self.filter(
-            Q(first_response_at__isnull=True, first_response_due__lt=now)
-            | Q(first_response_at__gt=F("first_response_due"))
-            | Q(resolved_at__gt=F("resolution_due"))
-            | Q(
-                resolved_at__isnull=True,
-                waiting_since__isnull=True,
-                resolution_due__lt=now,
-            )
-            | Q(resolved_at__isnull=True, resolution_due__lt=F("waiting_since"))
+        return self.filter(_breached(now))
+
+    def with_sla(self, now, within):
+        """The tickets with `sla_rank`: 2 breached, 1 about to breach (a target
+        within `within` of `now`), 0 otherwise — the rule of `breached` and
+        `due_soon` — and `next_due`, the next target of an unresolved ticket, for
+        the queue's order (`SLA_ORDER`)."""
+        soon = now + within
+        unresolved = ~Q(status__in=(Ticket.Status.RESOLVED, Ticket.Status.CLOSED))
+        return self.annotate(
+            sla_rank=models.Case(
+                models.When(_breached(now), then=2),
+                models.When(
+                    unresolved
+                    & (
+                        Q(first_response_at__isnull=True, first_response_due__lte=soon)
+                        | Q(waiting_since__isnull=True, resolution_due__lte=soon)
+                    ),
+                    then=1,
+                ),
+                default=0,
+                output_field=models.SmallIntegerField(),
+            ),
+            next_due=models.Case(
+                models.When(~unresolved, then=None),
+                models.When(
+                    first_response_at__isnull=True, then=F("first_response_due")
+                ),
+                default=F("resolution_due"),
+            ),
         )
 
     def due_soon(self, now, within):
