@@ -10,6 +10,7 @@ class LearningConfig(AppConfig):
     def ready(self):
         from wagtail.permissions import register_permission_policy
 
+        from partner_portal.admin_home import WorkSource, register_work
         from partner_portal.home_cards import HomeCard, register_home_card
         from partner_portal.partners.measures import (
             CERTIFIED_USERS,
@@ -18,10 +19,12 @@ class LearningConfig(AppConfig):
         )
         from partner_portal.partners.ownership import partner_owned
 
-        from . import search_kinds, tasks
+        from . import admin_work, search_kinds, tasks
         from .models import CertificationAward, Enrolment
         from .permissions import AwardPermissionPolicy
         from .selectors import compute_certified_users, learning_card
+
+        register_work(WorkSource(40, admin_work.certifications_expiring))
 
         search_kinds.register()
         tasks.connect(self)

@@ -7,7 +7,10 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import outbox, tasks
+        from partner_portal.admin_home import WorkSource, register_work
+
+        from . import admin_work, outbox, tasks
 
         outbox.connect()
         tasks.connect(self)
+        register_work(WorkSource(90, admin_work.searches_found_nothing))

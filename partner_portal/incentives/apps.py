@@ -8,6 +8,7 @@ class IncentivesConfig(AppConfig):
     verbose_name = _("Incentives")
 
     def ready(self):
+        from partner_portal.admin_home import WorkSource, register_work
         from partner_portal.events import declare_event
         from partner_portal.home_cards import HomeCard, register_home_card
         from partner_portal.partners.measures import (
@@ -18,6 +19,7 @@ class IncentivesConfig(AppConfig):
         from partner_portal.partners.models import Role
         from partner_portal.partners.ownership import partner_owned
 
+        from . import admin_work
         from .models import Dispute, SalesRecord, SalesRecordChange, Statement
         from .selectors import compute_trailing_revenue
         from .views.portal import sales_card
@@ -36,6 +38,8 @@ class IncentivesConfig(AppConfig):
         )
         declare_event("statement.paid", _("An incentive statement was paid."))
         register_measure(Measure(TRAILING_REVENUE, compute_trailing_revenue))
+        register_work(WorkSource(60, admin_work.statements_to_approve))
+        register_work(WorkSource(80, admin_work.failed_imports))
         register_home_card(
             HomeCard(order=30, template="portal/cards/sales.html", context=sales_card)
         )

@@ -8,14 +8,18 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
+        from partner_portal.admin_home import WorkSource, register_work
         from partner_portal.home_cards import HomeCard, register_home_card
 
-        from . import models, signal_handlers, tasks
+        from . import admin_work, models, signal_handlers, tasks
         from .ownership import partner_owned
         from .selectors import membership_for, onboarding_card, tier_progress_card
 
         signal_handlers.connect()
         tasks.connect(self)
+        register_work(WorkSource(10, admin_work.applications_to_review))
+        register_work(WorkSource(20, admin_work.partners_at_risk))
+        register_work(WorkSource(30, admin_work.onboarding_stuck))
         # A partner admin sees every user of the partner, other roles themselves.
         partner_owned.register(models.PartnerMembership, owner_field="user")
         for model in (

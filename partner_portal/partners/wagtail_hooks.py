@@ -1,5 +1,7 @@
 from django.contrib.auth.models import Permission
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -11,6 +13,7 @@ from wagtail.contrib.settings.registry import register_setting
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
+from partner_portal.admin_home import WorkWaitingPanel
 from partner_portal.admin_menu import PermissionMenuItem
 
 from .forms import PartnerAdminForm
@@ -223,6 +226,19 @@ class PartnersGroup(ViewSetGroup):
         ScoringRuleViewSet,
         SpecialisationViewSet,
         ProductViewSet,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_work_waiting(request, panels):
+    """The work waiting for the user, every app's, first on the admin home."""
+    panels.insert(0, WorkWaitingPanel(request))
+
+
+@hooks.register("insert_global_admin_css")
+def work_waiting_css():
+    return format_html(
+        '<link rel="stylesheet" href="{}">', static("admin_home/work.css")
     )
 
 
