@@ -23,3 +23,22 @@ def default_language():
     language of a request active in the thread, so a Chinese page in one test would
     otherwise word the next test's command output and messages in Chinese."""
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def migrated_db(transactional_db):
+    """A transactional test's database with what the migrations create put back:
+    transactional tests run last, after others that left every table empty."""
+    from importlib import import_module
+
+    from django.core.management import call_command
+
+    from partner_portal.partners.models import Tier
+
+    # post_migrate creates the content types and permissions again.
+    call_command("migrate", verbosity=0)
+    tiers = import_module("partner_portal.partners.migrations.0002_default_tiers")
+    for code, name, rank, description in tiers.DEFAULT_TIERS:
+        Tier.objects.get_or_create(
+            code=code, defaults={"name": name, "rank": rank, "description": description}
+        )

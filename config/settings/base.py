@@ -197,6 +197,12 @@ SALES_IMPORT_MAX_BYTES = env.int("SALES_IMPORT_MAX_BYTES", default=200 * 1024**2
 # all the files of one claim at most MDF_CLAIM_UPLOAD_MAX_BYTES (partner_portal/deals).
 MDF_PROOF_MAX_BYTES = env.int("MDF_PROOF_MAX_BYTES", default=10 * 1024**2)
 MDF_CLAIM_UPLOAD_MAX_BYTES = env.int("MDF_CLAIM_UPLOAD_MAX_BYTES", default=50 * 1024**2)
+# A support ticket's attachments: each at most TICKET_ATTACHMENT_MAX_BYTES, and all the
+# files of one ticket or reply at most TICKET_UPLOAD_MAX_BYTES (partner_portal/support).
+TICKET_ATTACHMENT_MAX_BYTES = env.int(
+    "TICKET_ATTACHMENT_MAX_BYTES", default=10 * 1024**2
+)
+TICKET_UPLOAD_MAX_BYTES = env.int("TICKET_UPLOAD_MAX_BYTES", default=50 * 1024**2)
 FILE_UPLOAD_HANDLERS = [
     "partner_portal.request_limits.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -10,6 +10,7 @@ import json
 import re
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from rest_framework import exceptions, status
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.utils.urls import remove_query_param
@@ -225,6 +227,28 @@ _DEFAULT_CODES = {
     status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
     status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
 }
+
+
+class StateConflict(exceptions.APIException):
+    """409: the record's state does not allow this step now (a registration no
+    longer a draft, one already decided). Sending the same again will not help;
+    reading the record says why."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "wrong_status"
+    default_detail = _("This cannot be done in the record's current state.")
+
+
+def service_call(function, /, *, state_code: str | None = None, **kwargs):
+    """Run a service; its Django validation errors become a 400 answer, except a
+    refusal coded `state_code` (a step the record's status forbids): 409."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as exc:
+        refused_for_state = state_code is not None and not hasattr(exc, "error_dict")
+        if refused_for_state and {e.code for e in exc.error_list} == {state_code}:
+            raise StateConflict(" ".join(exc.messages)) from exc
+        raise exceptions.ValidationError(as_serializer_error(exc)) from exc
 
 
 def exception_handler(exc, context):

@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from learning.models import CertificationAward
 from learning.models.certifications import AwardStatus
+from partner_portal.deals.models import ActivityType, Deal, FundClaim, FundRequest
 from partner_portal.incentives.models import (
     Program,
     ProgramKind,
@@ -27,6 +28,7 @@ from partner_portal.incentives.models import (
     Statement,
 )
 from partner_portal.partners.models import Partner, PartnerType, Region, Stage
+from partner_portal.support.models import Priority, Ticket
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _RFC3339_MOMENT = re.compile(
@@ -100,6 +102,31 @@ class PatternFilter(django_filters.CharFilter):
         )(self)
 
 
+class TrueFalseFilter(django_filters.ChoiceFilter):
+    """`true` or `false`, as the schema's enum says; anything else is refused (400).
+
+    django-filter's BooleanFilter reads an unknown word as "not sent", so a typo
+    would list every row.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[("true", "true"), ("false", "false")], **kwargs)
+        extend_schema_field({"type": "boolean", "description": kwargs["label"]})(self)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        return qs.filter(**{self.field_name: value == "true"})
+
+
+_COUNTRY_PATTERN = r"^[A-Z]{2}$"
+_COUNTRY_MESSAGE = _("Enter a two-letter ISO 3166 country code, such as CN or DE.")
+_CURRENCY_PATTERN = r"^[A-Z]{3}$"
+_CURRENCY_MESSAGE = _(
+    "Enter a three-letter ISO 4217 currency code in capitals, such as EUR."
+)
+
+
 class UpdatedSinceFilterSet(django_filters.FilterSet):
     """`updated_since` for incremental sync: rows changed at or after a moment."""
 
@@ -115,8 +142,8 @@ class PartnerFilterSet(UpdatedSinceFilterSet):
     stage = django_filters.ChoiceFilter(choices=Stage.choices)
     region = django_filters.ChoiceFilter(choices=Region.choices)
     country = PatternFilter(
-        pattern=r"^[A-Z]{2}$",
-        message=_("Enter a two-letter ISO 3166 country code, such as CN or DE."),
+        pattern=_COUNTRY_PATTERN,
+        message=_COUNTRY_MESSAGE,
         label=_("Two-letter country code."),
     )
     partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices)
@@ -141,10 +168,8 @@ class SalesRecordFilterSet(UpdatedSinceFilterSet):
     )
     sku = django_filters.CharFilter()
     currency = PatternFilter(
-        pattern=r"^[A-Z]{3}$",
-        message=_(
-            "Enter a three-letter ISO 4217 currency code in capitals, such as EUR."
-        ),
+        pattern=_CURRENCY_PATTERN,
+        message=_CURRENCY_MESSAGE,
         label=_("ISO 4217 currency code."),
     )
 
@@ -229,3 +254,92 @@ class ProgramFilterSet(UpdatedSinceFilterSet):
     class Meta:
         model = Program
         fields = ["kind"]
+
+
+class DealFilterSet(django_filters.FilterSet):
+    partner = django_filters.CharFilter(
+        field_name="partner__external_id", label=_("The partner's external id.")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Deal.Status.choices, label=_("Where the registration stands.")
+    )
+    conflict = TrueFalseFilter(
+        label=_("Registrations flagged as a conflict (true) or not (false).")
+    )
+    country = PatternFilter(
+        pattern=_COUNTRY_PATTERN,
+        message=_COUNTRY_MESSAGE,
+        label=_("The customer's two-letter country code."),
+    )
+    region = django_filters.ChoiceFilter(choices=Region.choices)
+
+    class Meta:
+        model = Deal
+        fields = ["partner", "status", "conflict", "country", "region"]
+
+
+# An MDF allocation's period: a quarter or a year.
+ALLOCATION_PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4])?$"
+
+
+class FundRequestFilterSet(django_filters.FilterSet):
+    partner = django_filters.CharFilter(
+        field_name="partner__external_id", label=_("The partner's external id.")
+    )
+    period = PatternFilter(
+        field_name="allocation__period",
+        pattern=ALLOCATION_PERIOD_PATTERN,
+        message=_("Write the period as 2026-Q3 (a quarter) or 2026 (a year)."),
+        label=_("The allocation's period: 2026-Q3 (a quarter) or 2026 (a year)."),
+    )
+    currency = PatternFilter(
+        field_name="allocation__currency",
+        pattern=_CURRENCY_PATTERN,
+        message=_CURRENCY_MESSAGE,
+        label=_("ISO 4217 currency code."),
+    )
+    activity_type = django_filters.ChoiceFilter(choices=ActivityType.choices)
+    status = django_filters.ChoiceFilter(
+        choices=FundRequest.Status.choices, label=_("Where the request stands.")
+    )
+
+    class Meta:
+        model = FundRequest
+        fields = ["partner", "period", "currency", "activity_type", "status"]
+
+
+class FundClaimFilterSet(django_filters.FilterSet):
+    partner = django_filters.CharFilter(
+        field_name="partner__external_id", label=_("The partner's external id.")
+    )
+    request = PatternFilter(
+        field_name="request_id",
+        # At most 18 digits: every one is a bigint.
+        pattern=r"^[0-9]{1,18}$",
+        message=_("Enter the id of an MDF request, a whole number such as 12."),
+        label=_("The id of the MDF request claimed against."),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=FundClaim.Status.choices, label=_("Where the claim stands.")
+    )
+
+    class Meta:
+        model = FundClaim
+        fields = ["partner", "request", "status"]
+
+
+class TicketFilterSet(django_filters.FilterSet):
+    partner = django_filters.CharFilter(
+        field_name="partner__external_id", label=_("The partner's external id.")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Ticket.Status.choices, label=_("Where the ticket stands.")
+    )
+    priority = django_filters.ChoiceFilter(choices=Priority.choices)
+    category = django_filters.CharFilter(
+        field_name="category__code", label=_("The category's code.")
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["partner", "status", "priority", "category"]

@@ -17,7 +17,7 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer
 from rest_framework.serializers import ListSerializer
 
 from .serializers import ApiErrorSerializer
@@ -99,6 +99,14 @@ class ApiAutoSchema(AutoSchema):
         for code, description in self._error_answers(has_body, has_query):
             self._add_error(responses, code, description)
         return operation
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        if isinstance(serializer, PolymorphicProxySerializer):
+            # drf-spectacular finds no required property in a oneOf; every one of
+            # its forms requires the field naming the form, so a body is needed.
+            required = True
+        return schema, required
 
     def _declare_non_empty_lists(self, request_body):
         """A list the view refuses empty (`allow_empty=False`) says so."""

@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
+from .views.deals import DealViewSet, FundClaimViewSet, FundRequestViewSet
 from .views.incentives import ProgramViewSet, StatementViewSet
 from .views.records import (
     CertificationAwardViewSet,
@@ -16,6 +17,7 @@ from .views.records import (
     SalesRecordViewSet,
 )
 from .views.search import SearchView
+from .views.support import TicketViewSet
 from .views.unknown import UnknownAddressView
 
 router = DefaultRouter(trailing_slash=True)
@@ -29,6 +31,10 @@ router.register(
     "incentive-statements", StatementViewSet, basename="incentive-statement"
 )
 router.register("incentive-programs", ProgramViewSet, basename="incentive-program")
+router.register("deals", DealViewSet, basename="deal")
+router.register("mdf-requests", FundRequestViewSet, basename="mdf-request")
+router.register("mdf-claims", FundClaimViewSet, basename="mdf-claim")
+router.register("tickets", TicketViewSet, basename="ticket")
 
 urlpatterns = [
     path("v1/search/", SearchView.as_view(), name="api-search"),

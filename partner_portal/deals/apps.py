@@ -8,12 +8,16 @@ class DealsConfig(AppConfig):
     verbose_name = _("Deals and MDF")
 
     def ready(self):
+        from partner_portal.admin_home import WorkSource, register_work
         from partner_portal.events import declare_event
+        from partner_portal.home_cards import HomeCard, register_home_card
         from partner_portal.partners.models import Role
         from partner_portal.partners.ownership import partner_owned
 
-        from . import signal_handlers, tasks
+        from . import admin_work, signal_handlers, tasks
         from .models import Deal, FundAllocation, FundClaim, FundRequest
+        from .views.mdf_portal import mdf_card
+        from .views.portal import deals_card
 
         # Partner admins and sales register and follow deals; admins and
         # marketing spend the marketing funds.
@@ -23,10 +27,24 @@ class DealsConfig(AppConfig):
         declare_event("deal.registered", _("A partner submitted a deal registration."))
         declare_event(
             "deal.status_changed",
-            _(
-                "A deal registration was approved, rejected, extended, won, lost or expired."
-            ),
+            _("A deal registration was decided, extended, won, lost or expired."),
         )
         declare_event("mdf.claim_approved", _("An MDF claim was approved."))
         signal_handlers.connect()
         tasks.connect(self)
+        register_work(WorkSource(50, admin_work.deals_to_decide))
+        register_work(WorkSource(70, admin_work.mdf_to_decide))
+        register_home_card(
+            HomeCard(order=40, template="portal/cards/deals.html", context=deals_card)
+        )
+        register_home_card(
+            HomeCard(order=42, template="portal/cards/mdf.html", context=mdf_card)
+        )
+
+    def seed_demo(self, *, stdout):
+        """Load this app's part of the demo data set (see `manage.py seed_demo`)."""
+        from .demo import seed_deals
+        from .mdf_demo import seed_mdf
+
+        seed_deals(stdout=stdout)
+        seed_mdf(stdout=stdout)

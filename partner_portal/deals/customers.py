@@ -18,8 +18,14 @@ def legal_suffixes() -> list[str]:
     return list(LegalSuffix.objects.values_list("suffix", flat=True))
 
 
+# The key's column width: a name Unicode normalisation lengthens past it is compared
+# on its first 200 characters.
+KEY_LENGTH = 200
+
+
 def customer_key(name: str, suffixes: list[str] | None = None) -> str:
-    return company_name_key(name, legal_suffixes() if suffixes is None else suffixes)
+    key = company_name_key(name, legal_suffixes() if suffixes is None else suffixes)
+    return key[:KEY_LENGTH]
 
 
 def domain_key(domain: str) -> str:

@@ -9,6 +9,7 @@ from django_tasks import task
 from partner_portal.scheduling import book_daily
 
 from .services.deals import deals_expire, deals_remind
+from .services.mdf import funds_expire
 
 # Windows end at midnight; expiries and reminders go out early in the morning.
 NIGHTLY_TIME = datetime.time(3, 0)
@@ -16,11 +17,13 @@ NIGHTLY_TIME = datetime.time(3, 0)
 
 @task()
 def deals_nightly():
-    """Expire ended protection windows, remind registrants, book tomorrow's run."""
+    """Expire ended protection windows, remind registrants, expire MDF funds not
+    claimed in time, book tomorrow's run."""
     expired = deals_expire()
     reminded = deals_remind()
+    funds_expired = funds_expire()
     schedule_deals_nightly()
-    return {"expired": expired, "reminded": reminded}
+    return {"expired": expired, "reminded": reminded, "funds_expired": funds_expired}
 
 
 def schedule_deals_nightly():

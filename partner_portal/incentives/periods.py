@@ -59,6 +59,17 @@ def label_for(kind: str, day: datetime.date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
+def calendar_period(label: str, kinds: tuple[str, ...]) -> Period | None:
+    """The calendar period `label` names if it is one of `kinds` ("2026-Q3" for a
+    quarter, "2026" for a year), else None."""
+    label = label.strip().upper()
+    for kind in kinds:
+        match = _PATTERNS[kind].match(label)
+        if match is not None:
+            return Period(label, *_bounds(kind, match))
+    return None
+
+
 def program_period(program, label: str) -> Period:
     """The period `label` names in `program`, cut to the program's dates.
 

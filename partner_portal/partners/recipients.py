@@ -21,15 +21,17 @@ PERMISSION_BACKEND = "partner_portal.partners.backends.OneQueryModelBackend"
 def staff_who_may(permission: str, partner: Partner) -> list[User]:
     """Active staff with an email address, holding `permission` ("app.codename"),
     who may see `partner`."""
-    holders = (
-        User.objects.with_perm(permission, backend=PERMISSION_BACKEND)
-        .filter(is_staff=True)
-        .exclude(email="")
-        .order_by("pk")
-    )
+    holders = User.objects.with_perm(permission, backend=PERMISSION_BACKEND)
+    return staff_reaching(holders, partner)
+
+
+def staff_reaching(users, partner: Partner) -> list[User]:
+    """The active staff among `users`, with an email address, who may see `partner`
+    (so a group's email never reaches an account manager of other partners)."""
+    staff = users.filter(is_staff=True, is_active=True).exclude(email="").order_by("pk")
     return [
         user
-        for user in holders
+        for user in staff
         if partners_visible_to(user).filter(pk=partner.pk).exists()
     ]
 

@@ -1,11 +1,21 @@
 """Input and output shapes; writable fields are declared explicitly per input."""
 
+from .deals import (
+    DealDecisionInputSerializer,
+    DealInputSerializer,
+    DealRejectionInputSerializer,
+    DealSerializer,
+    DealSubmittedSerializer,
+    FundClaimSerializer,
+    FundRequestSerializer,
+)
 from .fields import (
     VISIBLE_TEXT_PATTERN,
     WEBSITE_PATTERN,
     ApiErrorSerializer,
     CurrencyCodeField,
     IsoDateTextField,
+    JsonIntegerField,
     PatternField,
     StrictInputSerializer,
     TextField,
@@ -44,6 +54,13 @@ from .records import (
     TierSerializer,
     partner_rows,
 )
+from .support import (
+    JsonBooleanField,
+    TicketInputSerializer,
+    TicketReplyInputSerializer,
+    TicketReplySerializer,
+    TicketSerializer,
+)
 
 __all__ = [
     "LINE_RULES",
@@ -58,7 +75,16 @@ __all__ = [
     "CertificationAwardSerializer",
     "CertificationBonusRuleSerializer",
     "CurrencyCodeField",
+    "DealDecisionInputSerializer",
+    "DealInputSerializer",
+    "DealRejectionInputSerializer",
+    "DealSerializer",
+    "DealSubmittedSerializer",
+    "FundClaimSerializer",
+    "FundRequestSerializer",
     "IsoDateTextField",
+    "JsonBooleanField",
+    "JsonIntegerField",
     "LineSourceSerializer",
     "PartnerProfileInputSerializer",
     "PartnerSerializer",
@@ -77,6 +103,10 @@ __all__ = [
     "StatementWarningSerializer",
     "StrictInputSerializer",
     "TextField",
+    "TicketInputSerializer",
+    "TicketReplyInputSerializer",
+    "TicketReplySerializer",
+    "TicketSerializer",
     "TierChangeSerializer",
     "TierSerializer",
     "VolumeBandSerializer",

@@ -80,6 +80,19 @@ class WholeNumberField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class JsonIntegerField(serializers.IntegerField):
+    """An integer as JSON writes one.
+
+    DRF's IntegerField also takes "5", 5.0 and true, which the schema's `integer`
+    does not.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 _REAL_DATE = _("Enter a real date as YYYY-MM-DD, such as 2025-01-31.")
 
 

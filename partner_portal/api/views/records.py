@@ -1,6 +1,5 @@
 """API views: parse input, ask selectors and services, render. No rule lives here."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,6 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 
 from learning.models import CertificationAward
 from partner_portal.incentives.models import SalesImportJob, SalesRecord, SalesSource
@@ -43,6 +41,7 @@ from ..conventions import (
     NewestFirstCursorPagination,
     PartnerOwnedApiMixin,
     StableCursorPagination,
+    service_call,
 )
 from ..filters import (
     CertificationAwardFilterSet,
@@ -76,14 +75,6 @@ _partner_lookup = OpenApiParameter(
     # PartnerViewSet.lookup_value_regex: other values name no partner (404).
     pattern=r"^(?:[0-9]+|ext:[^/]+)$",
 )
-
-
-def service_call(function, **kwargs):
-    """Run a service; its Django validation errors become a 400 answer."""
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as exc:
-        raise exceptions.ValidationError(as_serializer_error(exc)) from exc
 
 
 @extend_schema_view(

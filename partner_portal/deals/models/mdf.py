@@ -294,6 +294,9 @@ class ClaimProof(models.Model):
         verbose_name = _("proof of performance")
         verbose_name_plural = _("proofs of performance")
 
+    def __str__(self):
+        return str(self.document)
+
 
 class FundExpiry(models.Model):
     """Approved funds of a request that were not claimed in time."""
@@ -316,3 +319,6 @@ class FundExpiry(models.Model):
                 condition=Q(amount__gte=0), name="mdf_expiry_not_negative"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.request} · {self.amount}"

@@ -66,11 +66,17 @@ def _record(
     return event
 
 
+# The code of the refusal of a step the registration's status does not allow: the
+# API answers it 409, as a conflict with the registration's state, not bad input.
+WRONG_STATUS = "wrong_status"
+
+
 def _refuse_unless(deal: Deal, *statuses: str) -> None:
     if deal.status not in statuses:
         raise ValidationError(
             _("This registration is %(status)s; it cannot be changed that way.")
-            % {"status": deal.get_status_display().lower()}
+            % {"status": deal.get_status_display().lower()},
+            code=WRONG_STATUS,
         )
 
 
@@ -86,6 +92,9 @@ def deal_save(
     if created:
         deal = Deal(partner=partner, registered_by=by)
     else:
+        # Read again under a lock: a submission at the same moment is not undone by
+        # saving the draft's old status over it.
+        deal = Deal.objects.select_for_update().get(pk=deal.pk)
         _refuse_unless(deal, Deal.Status.DRAFT)
     for name, value in fields.items():
         setattr(deal, name, value)

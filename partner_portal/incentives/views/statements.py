@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,10 +52,7 @@ class DisputeMessageForm(forms.Form):
 
 
 def _partner(request):
-    partner = partner_owned.policy_for(Statement).partner_of(request.user)
-    if partner is None:
-        raise Http404
-    return partner
+    return partner_owned.policy_for(Statement).partner_or_404(request.user)
 
 
 def _statement(request, pk) -> Statement:

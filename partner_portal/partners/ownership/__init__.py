@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
+from django.http import Http404
 
 from ..access import partner_with_access
 from ..models import Partner, Role
@@ -105,6 +106,14 @@ class PartnerOwnedPolicy:
         partner = partner_with_access(user)
         if partner is None or not self._role_sees(user):
             return None
+        return partner
+
+    def partner_or_404(self, user) -> Partner:
+        """`partner_of(user)`, or a 404 for anyone it is None for: the portal's
+        pages of the model answer a user without it as if they did not exist."""
+        partner = self.partner_of(user)
+        if partner is None:
+            raise Http404
         return partner
 
     def may_see(self, user, instance: Model) -> bool:

@@ -203,3 +203,91 @@ def statements(world):
         "a_draft": statement_of(world.partner_a, program, "2026-Q2"),
         "program": program,
     }
+
+
+def grant_deals_view(*users, decide=False):
+    """What staff need, besides seeing the partner, to see (and decide) deals and to
+    see MDF requests and claims."""
+    from django.contrib.auth.models import Permission
+
+    codenames = ["view_deal", "view_fundrequest", "view_fundclaim"]
+    if decide:
+        codenames.append("decide_deal")
+    permissions = Permission.objects.filter(
+        content_type__app_label="deals", codename__in=codenames
+    )
+    for user in users:
+        user.user_permissions.add(*permissions)
+
+
+@pytest.fixture
+def deals(world):
+    """A's draft, B's and C's submitted registrations, each of another customer;
+    the account manager and staff of the world may see and decide them."""
+    from partner_portal.deals.services.deals import deal_submit
+    from tests.partner_portal.deals.factories import draft_deal, product
+
+    grant_deals_view(world.manager, world.staff, decide=True)
+    user_c = MembershipFactory(partner=world.partner_c, user__username="carl").user
+    firewall = product("Firewall")
+    a = draft_deal(
+        world.partner_a, world.user_a, customer_name="Acme", products=[firewall]
+    )
+    b = draft_deal(
+        world.partner_b, world.user_b, customer_name="Globex", products=[firewall]
+    )
+    c = draft_deal(world.partner_c, user_c, customer_name="Initech")
+    return {
+        "a": a,
+        "b": deal_submit(deal=b, by=world.user_b),
+        "c": deal_submit(deal=c, by=user_c),
+        "product": firewall,
+    }
+
+
+@pytest.fixture
+def mdf(world):
+    """For each of A, B and C an allocation for 2026-Q4, an approved request and a
+    claim against it: A's claim approved, B's paid, C's awaiting decision. The
+    account manager and staff of the world may see them."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from partner_portal.deals.models import FundClaim, FundRequest
+    from tests.partner_portal.deals.factories import allocation
+
+    grant_deals_view(world.manager, world.staff)
+    rows = {}
+    claims = {
+        "a": (FundClaim.Status.APPROVED, Decimal("1800.00"), None),
+        "b": (FundClaim.Status.PAID, Decimal("900.00"), timezone.now()),
+        "c": (FundClaim.Status.SUBMITTED, None, None),
+    }
+    for letter, (claim_status, claim_amount, paid_at) in claims.items():
+        partner = getattr(world, f"partner_{letter}")
+        funds = allocation(partner, amount="10000.00", currency="USD")
+        request = FundRequest.objects.create(
+            allocation=funds,
+            partner=partner,
+            activity_type="event",
+            title=f"Launch event {letter.upper()}",
+            description="A customer event.",
+            start_date=datetime.date(2026, 10, 10),
+            end_date=datetime.date(2026, 10, 11),
+            planned_cost=Decimal("2500.00"),
+            status=FundRequest.Status.APPROVED,
+            approved_amount=Decimal("2000.00"),
+        )
+        claim = FundClaim.objects.create(
+            request=request,
+            partner=partner,
+            request_amount=request.approved_amount,
+            actual_cost=Decimal("2100.00"),
+            status=claim_status,
+            approved_amount=claim_amount,
+            paid_at=paid_at,
+        )
+        rows[letter] = {"allocation": funds, "request": request, "claim": claim}
+    return rows

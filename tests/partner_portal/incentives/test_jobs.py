@@ -320,26 +320,9 @@ def test_rows_are_counted_without_reading_the_cells(tmp_path):
     assert rows(b"not a workbook", "a.xlsx") is None
 
 
-@pytest.fixture
-def as_migrated(transactional_db):
-    """What the migrations create, put back: a transactional test may run after the
-    browser tests, which leave every table empty when they end."""
-    from importlib import import_module
-
-    from partner_portal.partners.models import Tier
-
-    # post_migrate creates the content types and permissions again.
-    call_command("migrate", verbosity=0)
-    tiers = import_module("partner_portal.partners.migrations.0002_default_tiers")
-    for code, name, rank, description in tiers.DEFAULT_TIERS:
-        Tier.objects.get_or_create(
-            code=code, defaults={"name": name, "rank": rank, "description": description}
-        )
-
-
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
-def test_the_task_worker_runs_a_big_import(client, tmp_path, as_migrated):
+def test_the_task_worker_runs_a_big_import(client, tmp_path, migrated_db):
     """The database queue and `manage.py db_worker`, as in production."""
     PartnerFactory(external_id="P-1"), PartnerFactory(external_id="P-2")
     manager = importer("pm", "view_partner")

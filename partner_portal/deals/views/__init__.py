@@ -1,0 +1,1 @@
+"""The deals app's views: the portal's and the admin's."""
