@@ -8,11 +8,12 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support")
 
     def ready(self):
+        from partner_portal.admin_home import WorkSource, register_work
         from partner_portal.events import declare_event
         from partner_portal.home_cards import HomeCard, register_home_card
         from partner_portal.partners.ownership import partner_owned
 
-        from . import tasks
+        from . import admin_work, tasks
         from .models import Deflection, SurveyInvitation, Ticket
         from .views.portal import support_card
 
@@ -29,6 +30,7 @@ class SupportConfig(AppConfig):
             _("A support ticket was answered, resolved, reopened or closed."),
         )
         tasks.connect(self)
+        register_work(WorkSource(55, admin_work.tickets_at_risk))
         register_home_card(
             HomeCard(
                 order=45, template="portal/cards/support.html", context=support_card

@@ -13,7 +13,9 @@ is a `TicketEvent`.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,9 +23,11 @@ from django.utils.translation import gettext as _
 
 from partner_portal.events import announce
 from partner_portal.partners.models import Partner, User
+from partner_portal.resources.owned_files import owned_file_store, owned_files_check
 from partner_portal.workdays.calendar import Calendar
 
-from ..models import Category, Ticket, TicketEvent, TicketMessage
+from .. import notifications
+from ..models import Category, Ticket, TicketAttachment, TicketEvent, TicketMessage
 from ..sla import clock_pause, clock_resume, clock_start
 
 # A resolved ticket nobody reopens closes itself after this long.
@@ -40,6 +44,36 @@ STATUS_CHANGES = {
     Ticket.Status.RESOLVED: {Ticket.Status.OPEN, Ticket.Status.CLOSED},
     Ticket.Status.CLOSED: set(),
 }
+# Files one ticket or one reply takes (each at most TICKET_ATTACHMENT_MAX_BYTES).
+MAX_ATTACHMENTS = 10
+ATTACHMENTS_COLLECTION = "Ticket attachments"
+
+
+def _attach(
+    ticket: Ticket, files: Sequence, by: User, message: TicketMessage | None = None
+) -> None:
+    """Keep `files` as the ticket's (or the reply's) documents: for the partner and
+    staff, or for staff only on an internal note. Refuses them all, under
+    "attachments", if one is not taken."""
+    try:
+        owned_files_check(
+            files,
+            max_bytes=settings.TICKET_ATTACHMENT_MAX_BYTES,
+            max_files=MAX_ATTACHMENTS,
+        )
+    except ValidationError as error:
+        raise ValidationError({"attachments": error.error_list}) from None
+    for upload in files:
+        document = owned_file_store(
+            upload=upload,
+            partner=ticket.partner,
+            by=by,
+            collection=ATTACHMENTS_COLLECTION,
+            staff_only=bool(message and message.internal),
+        )
+        TicketAttachment.objects.create(
+            ticket=ticket, message=message, document=document
+        )
 
 
 def _record(ticket: Ticket, by: User | None) -> TicketEvent:
@@ -63,8 +97,10 @@ def ticket_open(
     subject: str,
     description: str,
     product=None,
+    files: Sequence = (),
 ) -> Ticket:
-    """Open a ticket with its SLA due moments, assigned to its category's group."""
+    """Open a ticket with its SLA due moments and `files` attached, assigned to its
+    category's group; its group (or the agents who may answer) hear by email."""
     now = timezone.now()
     ticket = Ticket(
         partner=partner,
@@ -79,7 +115,9 @@ def ticket_open(
     clock_start(ticket, now, Calendar.load())
     ticket.full_clean()
     ticket.save()
+    _attach(ticket, files, by)
     TicketEvent.objects.create(ticket=ticket, status=ticket.status, by=by)
+    transaction.on_commit(lambda: notifications.ticket_opened_notify(ticket))
     announce(
         "ticket.created",
         {"ticket": ticket.pk, "number": ticket.number, "partner": partner.external_id},
@@ -112,11 +150,18 @@ def _move(ticket: Ticket, status: str, now: dt.datetime, calendar: Calendar) -> 
 
 @transaction.atomic
 def ticket_reply(
-    *, ticket: Ticket, by: User, body: str, internal: bool = False, waiting=False
+    *,
+    ticket: Ticket,
+    by: User,
+    body: str,
+    internal: bool = False,
+    waiting=False,
+    files: Sequence = (),
 ) -> TicketMessage:
-    """Add to the thread. Staff's first public reply answers the ticket; with
-    `waiting` it asks the partner and stops the clock. A partner's reply to a ticket
-    waiting on them, or resolved, opens it again."""
+    """Add to the thread, with `files` attached. Staff's first public reply answers
+    the ticket; with `waiting` it asks the partner and stops the clock. A partner's
+    reply to a ticket waiting on them, or resolved, opens it again. A public reply
+    is emailed to the other side; an internal note to nobody."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == Ticket.Status.CLOSED:
         raise ValidationError(_("This ticket is closed; open a new one."))
@@ -128,6 +173,7 @@ def ticket_reply(
     message = TicketMessage.objects.create(
         ticket=ticket, author=by, body=body, internal=internal
     )
+    _attach(ticket, files, by, message)
     before = ticket.status
     if by.is_staff and not internal:
         if ticket.first_response_at is None:
@@ -144,6 +190,8 @@ def ticket_reply(
     ticket.save()
     if ticket.status != before:
         _record(ticket, by)
+    if not internal:
+        transaction.on_commit(lambda: notifications.ticket_replied_notify(message))
     return message
 
 
@@ -155,6 +203,7 @@ def ticket_status_set(*, ticket: Ticket, by: User, status: str) -> Ticket:
     _move(ticket, status, timezone.now(), Calendar.load())
     ticket.save()
     _record(ticket, by)
+    transaction.on_commit(lambda: notifications.ticket_status_notify(ticket))
     return ticket
 
 
@@ -191,5 +240,8 @@ def tickets_autoclose(*, now: dt.datetime | None = None) -> int:
                 _move(ticket, Ticket.Status.CLOSED, now, Calendar.load())
                 ticket.save()
                 _record(ticket, None)
+                transaction.on_commit(
+                    lambda ticket=ticket: notifications.ticket_status_notify(ticket)
+                )
                 closed += 1
     return closed

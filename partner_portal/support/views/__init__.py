@@ -1,0 +1,1 @@
+"""The support app's views."""

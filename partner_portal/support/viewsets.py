@@ -1,0 +1,381 @@
+"""The admin's ticket queue, categories and SLA targets (registered in
+wagtail_hooks.py).
+
+Tickets change only through the services, on the ticket's page
+(`views.admin.TicketView`) and the queue's bulk assignment: the generic add, edit and
+delete views are refused to everyone. The queue lists breached tickets first, then
+those about to breach, then the others by their next target; a channel account
+manager sees, filters and exports only their partners' tickets.
+"""
+
+from django import forms
+from django.db.models import Case, IntegerField, When
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.coreutils import multigetattr
+from wagtail.permissions import register_permission_policy
+
+import django_filters
+
+from partner_portal.partners.models import Tier
+from partner_portal.partners.ownership.admin import (
+    PartnerOwnedPermissionPolicy,
+    PartnerScopedViewSet,
+    ScopedIndexView,
+)
+
+from .models import Category, Priority, SlaTarget, Ticket
+from .models.tickets import SLA_ORDER
+from .sla import DUE_SOON
+from .views.admin import BulkAssignView, SupportReportView, TicketView, agents
+from .wording import name_in_language
+
+ticket_permission_policy = PartnerOwnedPermissionPolicy(
+    Ticket, refused_actions={"add", "change", "delete"}
+)
+register_permission_policy(Ticket, ticket_permission_policy)
+
+LISTING_TEMPLATE = "support/admin/listing.html"
+UNRESOLVED = "unresolved"
+
+
+def local_time(moment) -> str:
+    """A moment as staff read it: "2026-12-04 16:00", in local time."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def assignee(ticket: Ticket) -> str:
+    """The agent, else the group, the ticket is assigned to."""
+    if ticket.assigned_to:
+        return ticket.assigned_to.get_full_name() or ticket.assigned_to.get_username()
+    return ticket.assigned_group.name if ticket.assigned_group else ""
+
+
+def sla_label(ticket: Ticket) -> str:
+    if ticket.sla_rank == 2:
+        return str(_("Breached"))
+    if ticket.sla_rank == 1:
+        return str(_("Due within an hour"))
+    if ticket.waiting_since and ticket.status == Ticket.Status.WAITING:
+        return str(_("Paused"))
+    return ""
+
+
+class TicketFilterSet(WagtailFilterSet):
+    """The queue's filters: what the ticket is and where it stands, its SLA, and
+    whose it is."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(UNRESOLVED, _("Not resolved yet")), *Ticket.Status.choices],
+        method="filter_status",
+        empty_label=_("All"),
+    )
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, empty_label=_("All")
+    )
+    tier = django_filters.ModelChoiceFilter(
+        label=_("Tier"),
+        field_name="partner__tier",
+        queryset=Tier.objects.order_by("rank"),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all()
+    )
+    sla = django_filters.ChoiceFilter(
+        label=_("SLA"),
+        choices=[
+            ("breached", _("Breached")),
+            ("due_soon", _("Due within an hour")),
+            ("paused", _("Paused, waiting on the partner")),
+        ],
+        method="filter_sla",
+        widget=forms.RadioSelect,
+        empty_label=_("All"),
+    )
+    assigned = django_filters.ChoiceFilter(
+        label=_("Assigned"),
+        choices=[
+            ("unassigned", _("To no agent")),
+            ("mine", _("To me")),
+            ("my_groups", _("To my groups")),
+        ],
+        method="filter_assigned",
+        widget=forms.RadioSelect,
+        empty_label=_("Anyone"),
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "priority", "tier", "category", "sla", "assigned"]
+
+    def filter_status(self, queryset, name, value):
+        if value == UNRESOLVED:
+            return queryset.unresolved()
+        return queryset.filter(status=value)
+
+    def filter_sla(self, queryset, name, value):
+        if value == "paused":
+            return queryset.filter(
+                status=Ticket.Status.WAITING, waiting_since__isnull=False
+            )
+        return queryset.filter(sla_rank=2 if value == "breached" else 1)
+
+    def filter_assigned(self, queryset, name, value):
+        user = self.request.user
+        if value == "unassigned":
+            return queryset.unresolved().filter(assigned_to__isnull=True)
+        if value == "mine":
+            return queryset.filter(assigned_to=user)
+        return queryset.filter(assigned_group__in=user.groups.all())
+
+
+class DueColumn(Column):
+    """A due moment, marked when its target is missed."""
+
+    cell_template_name = "support/admin/cells/due.html"
+
+
+class SlaColumn(Column):
+    """Breached, due within an hour or paused: a word with an icon."""
+
+    cell_template_name = "support/admin/cells/sla.html"
+
+
+class SelectColumn(Column):
+    """A checkbox of the bulk assignment form, which sits outside the table."""
+
+    cell_template_name = "support/admin/cells/select.html"
+    header_template_name = "support/admin/cells/select_header.html"
+
+
+# What the export's columns hold: {column: (heading, value of a row)}.
+EXPORT_VALUES = {
+    "number": (_("Ticket"), lambda ticket: ticket.number),
+    "partner_external_id": (
+        _("Partner external ID"),
+        lambda ticket: ticket.partner.external_id,
+    ),
+    "partner_name": (_("Partner"), lambda ticket: ticket.partner.name),
+    "tier": (_("Tier"), lambda ticket: ticket.partner.tier.name),
+    "subject": (_("Subject"), lambda ticket: ticket.subject),
+    "category": (_("Category"), lambda ticket: name_in_language(ticket.category)),
+    "priority": (_("Priority"), lambda ticket: ticket.get_priority_display()),
+    "status": (_("Status"), lambda ticket: ticket.get_status_display()),
+    "assigned": (_("Assigned to"), assignee),
+    "created_at": (_("Opened"), lambda ticket: local_time(ticket.created_at)),
+    "first_response_due": (
+        _("First response due"),
+        lambda ticket: local_time(ticket.first_response_due),
+    ),
+    "first_response_at": (
+        _("First response"),
+        lambda ticket: local_time(ticket.first_response_at),
+    ),
+    "resolution_due": (
+        _("Resolution due"),
+        lambda ticket: local_time(ticket.resolution_due),
+    ),
+    "resolved_at": (_("Resolved"), lambda ticket: local_time(ticket.resolved_at)),
+    "sla": (_("SLA"), sla_label),
+}
+
+
+class TicketIndexView(ScopedIndexView):
+    list_select_related = (
+        "partner__tier",
+        "category",
+        "assigned_to",
+        "assigned_group",
+    )
+    default_ordering = SLA_ORDER
+
+    def get_list_more_buttons(self, instance):
+        # The ticket's number opens its page, the only page it has.
+        return []
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().with_sla(timezone.now(), DUE_SOON)
+
+    @cached_property
+    def columns(self):
+        # The checkboxes belong to the bulk assignment, for those who may assign.
+        columns = super().columns
+        if self.request.user.has_perm(TicketView.ANSWER_PERMISSION):
+            return columns
+        return [column for column in columns if not isinstance(column, SelectColumn)]
+
+    def to_row_dict(self, item):
+        return {
+            column: EXPORT_VALUES[column][1](item)
+            if column in EXPORT_VALUES
+            else multigetattr(item, column)
+            for column in self.list_export
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["may_assign"] = user.has_perm(TicketView.ANSWER_PERMISSION)
+        if context["may_assign"]:
+            context["assign_url"] = reverse("support_admin:assign")
+            context["agents"] = agents()
+            context["groups"] = BulkAssignView.group_choices()
+        return context
+
+
+class TicketViewSet(PartnerScopedViewSet):
+    """The ticket queue and export, the ticket's page, bulk assignment and the
+    reports; one URL namespace, `support_admin`."""
+
+    model = Ticket
+    icon = "help"
+    menu_label = _("Tickets")
+    url_prefix = "support/tickets"
+    url_namespace = "support_admin"
+    index_view_class = TicketIndexView
+    index_template_name = LISTING_TEMPLATE
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    exclude_form_fields = []
+    search_backend_name = None
+    search_fields = ["subject", "partner__name", "partner__external_id"]
+    filterset_class = TicketFilterSet
+    list_per_page = 50
+    list_display = [
+        SelectColumn("select", label=_("Select")),
+        TitleColumn(
+            "number",
+            label=_("Ticket"),
+            get_url=lambda ticket: reverse("support_admin:ticket", args=[ticket.pk]),
+            sort_key="pk",
+        ),
+        SlaColumn("sla", label=_("SLA")),
+        Column(
+            "partner",
+            label=_("Partner"),
+            accessor="partner.name",
+            sort_key="partner__name",
+            classname="support-wrap",
+        ),
+        Column("subject", label=_("Subject"), classname="support-wrap"),
+        Column(
+            "category",
+            label=_("Category"),
+            accessor=lambda ticket: name_in_language(ticket.category),
+        ),
+        Column(
+            "priority",
+            label=_("Priority"),
+            accessor="get_priority_display",
+            sort_key="priority",
+        ),
+        Column(
+            "status",
+            label=_("Status"),
+            accessor="get_status_display",
+            sort_key="status",
+        ),
+        Column("assigned", label=_("Agent or group"), accessor=assignee),
+        DueColumn(
+            "first_response_due",
+            label=_("First response due"),
+            sort_key="first_response_due",
+        ),
+        DueColumn(
+            "resolution_due", label=_("Resolution due"), sort_key="resolution_due"
+        ),
+    ]
+    list_export = list(EXPORT_VALUES)
+    export_headings = {
+        column: heading for column, (heading, _value) in EXPORT_VALUES.items()
+    }
+    export_filename = "support-tickets"
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/", TicketView.as_view(), name="ticket"),
+            path("assign/", BulkAssignView.as_view(), name="assign"),
+            path("reports/", SupportReportView.as_view(), name="reports"),
+        ]
+
+
+class CategoryViewSet(ModelViewSet):
+    model = Category
+    icon = "folder-open-inverse"
+    menu_label = _("Categories")
+    url_prefix = "support/categories"
+    url_namespace = "support_category"
+    index_template_name = LISTING_TEMPLATE
+    list_display = ["name", "name_zh", "code", "group", "sort_order", "active"]
+    list_filter = ["active", "group"]
+    search_fields = ["name", "name_zh", "code"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_zh"),
+        FieldPanel("code"),
+        FieldPanel("group"),
+        FieldPanel("sort_order"),
+        FieldPanel("active"),
+    ]
+
+
+# Urgent first, as agents read the targets.
+PRIORITY_RANK = Case(
+    *(
+        When(priority=value, then=rank)
+        for rank, value in enumerate(reversed(Priority.values))
+    ),
+    output_field=IntegerField(),
+)
+
+
+class SlaTargetIndexView(ModelViewSet.index_view_class):
+    """The targets by tier, lowest first, and within a tier by priority."""
+
+    default_ordering = ("tier__rank", "priority_rank")
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(priority_rank=PRIORITY_RANK)
+
+
+class SlaTargetViewSet(ModelViewSet):
+    model = SlaTarget
+    icon = "time"
+    menu_label = _("SLA targets")
+    url_prefix = "support/sla-targets"
+    url_namespace = "support_sla_target"
+    index_template_name = LISTING_TEMPLATE
+    index_view_class = SlaTargetIndexView
+    list_display = ["tier", "priority", "first_response_hours", "resolution_hours"]
+    list_filter = ["tier", "priority"]
+    search_backend_name = None
+    list_per_page = 50
+    panels = [
+        FieldPanel("tier"),
+        FieldPanel("priority"),
+        FieldPanel(
+            "first_response_hours",
+            help_text=_(
+                "Business hours of the working calendar (Settings → Working "
+                "calendar) from opening to the first public reply."
+            ),
+        ),
+        FieldPanel(
+            "resolution_hours",
+            help_text=_(
+                "Business hours from opening to resolution; the clock stops while "
+                "the ticket waits on the partner. Tickets keep the targets they "
+                "opened with."
+            ),
+        ),
+    ]
