@@ -31,12 +31,14 @@ def migrated_db(transactional_db):
     transactional tests run last, after others that left every table empty."""
     from importlib import import_module
 
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
 
     from partner_portal.partners.models import Tier
 
-    # post_migrate creates the content types and permissions again.
+    # post_migrate creates the content types and permissions again, with new ids.
     call_command("migrate", verbosity=0)
+    ContentType.objects.clear_cache()
     tiers = import_module("partner_portal.partners.migrations.0002_default_tiers")
     for code, name, rank, description in tiers.DEFAULT_TIERS:
         Tier.objects.get_or_create(

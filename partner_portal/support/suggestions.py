@@ -24,6 +24,11 @@ MIN_QUERY_LENGTH = 3
 _SALT = "support.deflection"
 
 
+def answer_token(query: str, url: str, title: str) -> str:
+    """The signed token of a suggested answer's link, which records the deflection."""
+    return signing.dumps([query, url, title], salt=_SALT, compress=True)
+
+
 def suggestions_for(*, audience: Audience, query: str) -> list[dict]:
     """Up to five answers to `query`: {"title", "kind", "url", "token"}."""
     query = " ".join(query.split())
@@ -43,9 +48,7 @@ def suggestions_for(*, audience: Audience, query: str) -> list[dict]:
                 "title": hit["title"],
                 "kind": hit["kind"],
                 "url": hit["url"],
-                "token": signing.dumps(
-                    [query, hit["url"], hit["title"]], salt=_SALT, compress=True
-                ),
+                "token": answer_token(query, hit["url"], hit["title"]),
             }
         )
         if len(found) == MAX_SUGGESTIONS:

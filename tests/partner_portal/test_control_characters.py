@@ -15,6 +15,7 @@ from urllib.parse import quote, urljoin
 
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.management import call_command
 from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import URLResolver, get_resolver, reverse
@@ -38,6 +39,8 @@ from partner_portal.partners.models import (
     User,
 )
 from partner_portal.resources.models import PolicyPage, PortalDocument, PortalImage
+from partner_portal.support import rating_links
+from partner_portal.support.suggestions import answer_token
 from search.client import get_client
 from search.models import SearchQuery
 from search.services import click_token
@@ -164,7 +167,67 @@ def _samples(partner_user):
             reverse("wagtailcore_authenticate_with_password", args=[1, 1])
         ],
         **_statement_samples(partner),
+        **_deal_mdf_and_ticket_samples(partner),
         "wagtail_serve": _page_urls(),
+    }
+
+
+def _latest_pk(app_label, model, **filters):
+    row = apps.get_model(app_label, model).objects.filter(**filters).order_by("-pk")
+    return row.values_list("pk", flat=True).first() or 1
+
+
+def _deal_mdf_and_ticket_samples(partner):
+    """The partner's latest deal, MDF request and ticket (the demo has them for most
+    partners; where one is missing its pages answer 404, still sent every
+    parameter), and a signed suggestion and rating link."""
+    deal = _latest_pk("deals", "Deal", partner=partner)
+    request = _latest_pk("deals", "FundRequest", partner=partner)
+    ticket = _latest_pk("support", "Ticket", partner=partner)
+    answer = answer_token("pricing", "/library/", "Library")
+    return {
+        **{
+            name: [reverse(name)]
+            for name in [
+                "deals-home",
+                "deal-new",
+                "mdf-home",
+                "mdf-request-new",
+                "support-home",
+                "ticket-new",
+                "ticket-suggestions",
+            ]
+        },
+        **{
+            name: [reverse(name, args=[deal])]
+            for name in [
+                "deal-detail",
+                "deal-edit",
+                "deal-submit",
+                "deal-won",
+                "deal-lost",
+            ]
+        },
+        **{
+            name: [reverse(name, args=[request])]
+            for name in ["mdf-request", "mdf-claim-new"]
+        },
+        **{
+            name: [reverse(name, args=[ticket])]
+            for name in [
+                "ticket-detail",
+                "ticket-reply",
+                "ticket-resolve",
+                "ticket-rate",
+            ]
+        },
+        "ticket-deflect": [reverse("ticket-deflect", args=[answer])],
+        "ticket-rate-link": [
+            reverse(
+                "ticket-rate-link",
+                args=[signing.dumps({"ticket": ticket}, salt=rating_links.SALT)],
+            )
+        ],
     }
 
 

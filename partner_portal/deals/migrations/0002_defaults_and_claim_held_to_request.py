@@ -17,8 +17,9 @@ LOST_REASONS = (
     ("Other", "其他"),
 )
 
-# A claim names its request and the request's approved amount; the database holds
-# the pair equal to the request's own, so no claim can be held to a larger amount.
+# A claim names its request and the request's approved amount; PostgreSQL holds the
+# pair equal to the request's own, so no claim can be held to a larger amount. (SQLite,
+# for `make run` alone, cannot add a constraint to a table; the service checks there.)
 CLAIM_HELD_TO_REQUEST = """
 ALTER TABLE deals_fundclaim
     ADD CONSTRAINT mdf_claim_amount_is_the_requests
@@ -26,6 +27,19 @@ ALTER TABLE deals_fundclaim
     REFERENCES deals_fundrequest (id, approved_amount)
     ON UPDATE RESTRICT ON DELETE RESTRICT
 """
+
+
+DROP_CLAIM_HELD_TO_REQUEST = (
+    "ALTER TABLE deals_fundclaim DROP CONSTRAINT mdf_claim_amount_is_the_requests"
+)
+
+
+def _on_postgresql(sql):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql)
+
+    return run
 
 
 def defaults(apps, schema_editor):
@@ -48,8 +62,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(defaults, migrations.RunPython.noop),
-        migrations.RunSQL(
-            CLAIM_HELD_TO_REQUEST,
-            "ALTER TABLE deals_fundclaim DROP CONSTRAINT mdf_claim_amount_is_the_requests",
+        migrations.RunPython(
+            _on_postgresql(CLAIM_HELD_TO_REQUEST),
+            _on_postgresql(DROP_CLAIM_HELD_TO_REQUEST),
         ),
     ]

@@ -97,6 +97,9 @@ def _start(tmp_path) -> RunningWorker:
         TASK_WORKER_HEARTBEAT_SECONDS="0.5",
         TASK_WORKER_MAX_BACKOFF_SECONDS="2",
         TASK_WORKER_DEAD_AFTER_SECONDS="3",
+        # Checked before reuse, a terminated connection is replaced quietly; without
+        # the check it breaks under a query, as when the database dies mid-query.
+        CONN_HEALTH_CHECKS="false",
     )
     log_path = tmp_path / f"{name}.log"
     with log_path.open("w") as log:
