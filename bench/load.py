@@ -12,8 +12,8 @@ config.settings.production and `--workers` sync workers (4) on a free loopback p
 every request sent as the TLS-terminating proxy would (`X-Forwarded-Proto: https`).
 Each partner user of the demo signs in once. After a warm-up (every worker loads the
 application on its first request), one client alone runs for as long (the baseline);
-then every client, in a thread of its own, loops until the time is up over this mix,
-chosen at random by weight:
+then every client, in a thread of its own, sends requests until the time is up, each
+one chosen at random by weight from this mix:
 
 - `home`: the partner home, signed in;
 - `library`: the resource library, signed in;
@@ -21,11 +21,30 @@ chosen at random by weight:
 - `api`: `GET /api/v1/partners/?page_size=20` with a program manager's token;
 - `healthz`: what a load balancer calls.
 
-It prints, per path and overall, requests per second, p50/p95/p99 latency, errors
-(a connection that failed or an answer other than 200), and the p50 as a ratio of the
-baseline's (how much the load slows a request down). The API's throttles are
-raised for the run: it measures capacity, not the throttle. Targets (issue 14):
-0 errors, and p95 under 1 s with 4 workers on the two-core machine.
+The clients run twice, `--seconds` each:
+
+1. **closed loop**: each client sends its next request as soon as the last one is
+   answered, with no pause: `--clients` requests always in flight, the most load that
+   many clients can make, and a measure of capacity;
+2. **users**: each client waits a think time between requests, drawn uniformly
+   between `--think-min` and `--think-max` seconds (1 to 3: reading a page before
+   clicking on), as people at a browser do (`--think-max 0` skips this run).
+
+For each it prints, per path and overall, requests per second, p50/p95/p99 latency,
+errors (a connection that failed or an answer other than 200), and the p50 as a ratio
+of the baseline's (how much the load slows a request down). Then what the requests
+cost, read from Linux's /proc: CPU milliseconds per request in the gunicorn workers
+and in the PostgreSQL processes serving the scratch database (those that outlive the
+run: production settings keep one connection per worker), and how busy the whole
+machine was (so that other programs' share shows). From that cost comes the closed
+loop's floor: a closed loop's mean latency is clients / throughput (Little's law), and
+throughput cannot pass cores / CPU per request, so no mean latency below
+clients * CPU per request / cores is possible on this machine (Elasticsearch's and the
+clients' own CPU left out, so the true floor is higher still).
+
+The API's throttles are raised for the run: it measures capacity, not the throttle.
+Targets (issue 14): 0 errors, and p95 under 1 s with 4 workers on the two-core machine;
+the floor says whether a closed loop of that many clients can meet it there at all.
 """
 
 import argparse
@@ -118,7 +137,9 @@ class Site:
         return cookies
 
 
-def client_loop(site, sessions, token, deadline, seed, results):
+def client_loop(site, sessions, token, deadline, seed, think, results):
+    """Requests from one client until `deadline`, pausing between two requests for a
+    think time drawn from `think` (lowest, highest seconds; (0, 0): no pause)."""
     chooser = random.Random(seed)
     names = [name for name, _weight in MIX]
     weights = [weight for _name, weight in MIX]
@@ -142,6 +163,8 @@ def client_loop(site, sessions, token, deadline, seed, results):
         except OSError as error:
             status = type(error).__name__
         results.append((name, time.perf_counter() - started, status))
+        if think[1]:
+            time.sleep(chooser.uniform(*think))
 
 
 def percentiles(latencies):
@@ -159,10 +182,11 @@ def by_path(results):
     return paths
 
 
-def report(results, seconds, alone):
+def report(title, results, seconds, alone):
     """One line per path: rates, latencies, errors, and the p50 as a ratio of the p50
     one client alone saw (how much the load slows each request down)."""
     loaded, baseline = by_path(results), by_path(alone)
+    print(f"\n{title}")
     print(
         f"{'path':<10}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
         f"{'p99 ms':>8}{'errors':>7}{'p50/alone':>10}"
@@ -186,13 +210,14 @@ def report(results, seconds, alone):
         )
 
 
-def load(site, sessions, token, clients, seconds):
+def load(site, sessions, token, clients, seconds, think=(0, 0)):
     """`clients` threads for `seconds`; every request's (path name, latency, status)."""
     results = []  # list.append is atomic: the threads share it
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(
-            target=client_loop, args=(site, sessions, token, deadline, n, results)
+            target=client_loop,
+            args=(site, sessions, token, deadline, n, think, results),
         )
         for n in range(clients)
     ]
@@ -201,6 +226,76 @@ def load(site, sessions, token, clients, seconds):
     for thread in threads:
         thread.join()
     return results
+
+
+def _processes():
+    """(parent pid, command line, CPU seconds) of every process /proc shows."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:  # the process ended meanwhile
+            continue
+        # The fields after the command name, which may hold spaces, in brackets.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        yield (
+            int(fields[1]),
+            command,
+            (int(fields[11]) + int(fields[12])) / ticks,
+        )
+
+
+def cpu_used(server_pid: int, database: str) -> dict[str, float] | None:
+    """CPU seconds used so far by the gunicorn workers, by the PostgreSQL processes
+    connected to `database` (with persistent connections, one per worker for the
+    whole run) and by the whole machine; None without Linux's /proc."""
+    if not Path("/proc/stat").exists():
+        return None
+    used = {"gunicorn": 0.0, "database": 0.0}
+    for parent, command, seconds in _processes():
+        if parent == server_pid:
+            used["gunicorn"] += seconds
+        elif command.startswith("postgres: ") and f" {database} " in command:
+            used["database"] += seconds
+    times = [int(n) for n in Path("/proc/stat").read_text().split()[1:9]]
+    idle = times[3] + times[4]  # idle and waiting for I/O
+    used["machine"] = (sum(times) - idle) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def report_cost(before, after, requests, seconds, clients, closed_loop):
+    """What one request cost in CPU, how busy the machine was, and for a closed loop
+    the lowest mean latency that cost allows on this machine's cores."""
+    if before is None or not requests:
+        return
+    cores = len(os.sched_getaffinity(0))
+    spent = {name: after[name] - before[name] for name in after}
+    per_request = {name: spent[name] / requests * 1000 for name in spent}
+    cost = per_request["gunicorn"] + per_request["database"]
+    others = spent["machine"] - spent["gunicorn"] - spent["database"]
+    # A connection closed at the end of each request (CONN_MAX_AGE=0) takes its
+    # server process with it, and the CPU it used with them.
+    database = (
+        f"{per_request['database']:.1f} ms"
+        if spent["database"]
+        else "not measured (its processes ended with their connections)"
+    )
+    print(
+        f"CPU per request: gunicorn {per_request['gunicorn']:.1f} ms, PostgreSQL "
+        f"{database}; the machine was busy "
+        f"{spent['machine'] / seconds / cores:.0%} of {cores} cores, "
+        f"{others / seconds / cores:.0%} of them for the rest (Elasticsearch, "
+        "these clients, other programs)"
+    )
+    if closed_loop:
+        print(
+            f"closed-loop floor: {clients} clients x {cost:.1f} ms / {cores} cores = "
+            f"{clients * cost / cores / 1000:.2f} s mean latency at best, "
+            f"{cores / cost * 1000:.0f} requests/s at most"
+        )
 
 
 def prepare(workdir: Path) -> dict:
@@ -215,6 +310,8 @@ def prepare(workdir: Path) -> dict:
         API_THROTTLE_TOKEN="1000000/min",  # noqa: S106 (a rate, not a secret)
         API_THROTTLE_ADDRESS="1000000/min",
         LOG_LEVEL="WARNING",
+        # The demo data's notifications are not what is measured.
+        EMAIL_URL="dummymail://",
     )
     os.environ.pop("DEBUG", None)
     return os.environ
@@ -225,6 +322,18 @@ def main():
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--think-min",
+        type=float,
+        default=1,
+        help="seconds: the shortest think time of the users' run",
+    )
+    parser.add_argument(
+        "--think-max",
+        type=float,
+        default=3,
+        help="seconds: the longest think time of the users' run (0: no users' run)",
+    )
     parser.add_argument(
         "--warmup",
         type=float,
@@ -329,10 +438,31 @@ def run(args, workdir, call_command, connection, started):
         # Every gunicorn worker loads the application on its first request.
         load(site, sessions, token, args.workers * 2, args.warmup)
         alone = load(site, sessions, token, 1, args.warmup)
-        began = time.monotonic()
-        results = load(site, sessions, token, args.clients, args.seconds)
-        report(results, time.monotonic() - began, alone)
-        if any(status != 200 for _name, _latency, status in results):
+        runs = [("closed loop: no pause between requests", (0, 0))]
+        if args.think_max:
+            runs.append(
+                (
+                    f"users: {args.think_min:g} to {args.think_max:g} s of think time "
+                    "between requests",
+                    (args.think_min, args.think_max),
+                )
+            )
+        failed = False
+        for title, think in runs:
+            before, began = cpu_used(server.pid, db["NAME"]), time.monotonic()
+            results = load(site, sessions, token, args.clients, args.seconds, think)
+            seconds = time.monotonic() - began
+            report(title, results, seconds, alone)
+            report_cost(
+                before,
+                cpu_used(server.pid, db["NAME"]),
+                len(results),
+                seconds,
+                args.clients,
+                closed_loop=not think[1],
+            )
+            failed |= any(status != 200 for _name, _latency, status in results)
+        if failed:
             print_log_tail(workdir)
     except Exception:
         print_log_tail(workdir)

@@ -36,4 +36,12 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Each web process keeps its database connection from one request to the next: a new
+# PostgreSQL connection costs a server process and cold catalogue caches, more than
+# most pages take. The connection is checked before a request reuses it, so one the
+# database dropped (a restart) is replaced instead of failing the request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(  # noqa: F405
+    "CONN_HEALTH_CHECKS", default=True
+)
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405

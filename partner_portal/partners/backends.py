@@ -4,7 +4,8 @@ Scoping (the API, the admin's account-manager views) asks `user.has_perm()` on e
 request, and ModelBackend reads the user's own and their groups' permissions with
 two queries. This backend reads both sets in one and hands them to ModelBackend's
 own per-user-object caches, so nothing outlives the request: a permission taken
-away counts on the next one.
+away counts on the next one. For the same reason it reads the signed-in user with
+their membership, partner and tier, which every portal page asks for.
 """
 
 import functools
@@ -51,6 +52,18 @@ def _permissions_sql() -> str:
 
 
 class OneQueryModelBackend(ModelBackend):
+    def get_user(self, user_id):
+        """The session's user, with the membership, partner and tier that the access
+        rule, the menus and the home cards read (`selectors.membership_for`), in the
+        user's own query; a staff user's missing membership is known as well."""
+        try:
+            user = User._default_manager.select_related(
+                "membership__partner__tier"
+            ).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj, obj=None):
         # Superusers hold every permission and ModelBackend answers them itself.
         if (

@@ -63,15 +63,16 @@ def tier_progress(partner, as_of):
     """The partner's current tier, the next one up, and the gap to it."""
     from .tier_evaluation import requirements_report
 
-    next_tier = Tier.objects.filter(rank__gt=partner.tier.rank).order_by("rank").first()
+    next_tier = (
+        Tier.objects.filter(rank__gt=partner.tier.rank)
+        .prefetch_related("required_agreements")
+        .order_by("rank")
+        .first()
+    )
     if next_tier is None:
         return {"tier": partner.tier, "next_tier": None, "gap": []}
-    results = requirements_report([partner], as_of)[partner.pk]
-    return {
-        "tier": partner.tier,
-        "next_tier": next_tier,
-        "gap": [result for result in results if result.tier == next_tier.code],
-    }
+    gap = requirements_report([partner], as_of, tiers=[next_tier])[partner.pk]
+    return {"tier": partner.tier, "next_tier": next_tier, "gap": gap}
 
 
 def tier_progress_card(request):

@@ -49,12 +49,15 @@ def _requirements_of(tier):
 
 
 def requirements_report(
-    partners: Iterable[Partner], as_of: datetime.date
+    partners: Iterable[Partner], as_of: datetime.date, *, tiers=None
 ) -> dict[int, list[RequirementResult]]:
-    """For each partner, every requirement of every tier: required vs actual."""
+    """For each partner, every requirement of every tier (or of `tiers` only, with
+    their required agreements prefetched): required vs actual. Only the measures
+    those tiers' requirements need are read."""
     partners = list(partners)
     ids = [partner.pk for partner in partners]
-    tiers = list(Tier.objects.prefetch_related("required_agreements"))
+    if tiers is None:
+        tiers = list(Tier.objects.prefetch_related("required_agreements"))
     program = TierProgramSettings.load()
     revenue = {}
     if any(tier.min_trailing_revenue is not None for tier in tiers):

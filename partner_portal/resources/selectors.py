@@ -1,5 +1,6 @@
 """Reads of the content hub. Every list is filtered by `Audience.q()` in the query."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -62,6 +63,19 @@ FACET_LABELS = {
 }
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many items it pages, which the caller counted already,
+    instead of counting them with a query of its own."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
 @dataclass
 class Browse:
     page: object
@@ -89,43 +103,34 @@ def _apply(assets, selected):
     return assets
 
 
-def _facets(assets, selected) -> dict[str, list[FacetValue]]:
-    """Counts of each facet value among the filtered, visible assets."""
+def _facets(assets, selected) -> tuple[dict[str, list[FacetValue]], int]:
+    """Counts of each facet value among the filtered, visible assets, and how many
+    assets that is. An asset has one type and one language, so one count per pair
+    gives both facets and, summed, the total."""
     ids = assets.values("pk")
     types = dict(AssetType.choices)
     languages = dict(AssetLanguage.choices)
-    rows = (
+    type_counts, language_counts = Counter(), Counter()
+    for row in (
         AssetPage.objects.filter(pk__in=ids)
-        .values("asset_type")
+        .values("asset_type", "language")
         .annotate(n=Count("pk"))
-        .order_by("asset_type")
-    )
+        .order_by()
+    ):
+        type_counts[row["asset_type"]] += row["n"]
+        language_counts[row["language"]] += row["n"]
     facets = {
         "type": [
+            FacetValue(value, types.get(value, value), n, value == selected["type"])
+            for value, n in sorted(type_counts.items())
+        ],
+        "language": [
             FacetValue(
-                r["asset_type"],
-                types.get(r["asset_type"], r["asset_type"]),
-                r["n"],
-                r["asset_type"] == selected["type"],
+                value, languages.get(value, value), n, value == selected["language"]
             )
-            for r in rows
-        ]
+            for value, n in sorted(language_counts.items())
+        ],
     }
-    rows = (
-        AssetPage.objects.filter(pk__in=ids)
-        .values("language")
-        .annotate(n=Count("pk"))
-        .order_by("language")
-    )
-    facets["language"] = [
-        FacetValue(
-            r["language"],
-            languages.get(r["language"], r["language"]),
-            r["n"],
-            r["language"] == selected["language"],
-        )
-        for r in rows
-    ]
     products = (
         Product.objects.filter(assetpage__in=ids)
         .annotate(n=Count("assetpage", distinct=True))
@@ -147,7 +152,7 @@ def _facets(assets, selected) -> dict[str, list[FacetValue]]:
         )
         for t in tags
     ]
-    return facets
+    return facets, type_counts.total()
 
 
 def library_browse(*, library, request) -> Browse:
@@ -168,7 +173,8 @@ def library_browse(*, library, request) -> Browse:
     else:
         listing = listing.order_by("-published_on", "pk")
     listing = listing.select_related("thumbnail").distinct()
-    paginator = Paginator(listing, PAGE_SIZE)
+    facets, total = _facets(assets, selected)
+    paginator = CountedPaginator(listing, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -176,11 +182,11 @@ def library_browse(*, library, request) -> Browse:
         page=page,
         facets=[
             FacetGroup(name, FACET_LABELS[name], values, selected[name])
-            for name, values in _facets(assets, selected).items()
+            for name, values in facets.items()
         ],
         sort=sort,
         sorts=SORTS,
-        total=paginator.count,
+        total=total,
         selected=selected,
         query_string=query.urlencode(),
     )

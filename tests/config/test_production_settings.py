@@ -83,3 +83,32 @@ def test_names_the_lockout_when_it_counts_in_a_local_cache(settings):
     assert warning.id == "config.W001"
     assert "'lockout' cache" in warning.msg
     assert "the sign-in lockout" in warning.msg
+
+
+def test_web_processes_keep_their_database_connection():
+    """One PostgreSQL connection per request cost more CPU than most pages (see
+    bench/load.py); production keeps it, checked before each reuse."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "CONN_MAX_AGE"}
+    }
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY=GOOD_KEY)
+    show = (
+        "from django.conf import settings; database = settings.DATABASES['default']; "
+        "print(database['CONN_MAX_AGE'], database['CONN_HEALTH_CHECKS'])"
+    )
+
+    def shown(**overrides):
+        return subprocess.run(
+            [sys.executable, "manage.py", "shell", "-v", "0", "-c", show],
+            cwd=settings.BASE_DIR,
+            env={**env, **overrides},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout.split()
+
+    assert shown() == ["600", "True"]
+    assert shown(CONN_MAX_AGE="0") == ["0", "True"]

@@ -32,17 +32,20 @@ def portal_image(context, image, filter_spec, alt=""):
 
 @register.inclusion_tag("resources/policy_banner.html", takes_context=True)
 def policy_banner(context):
-    """The banner asking a partner user to acknowledge policies; one query."""
+    """The banner asking a partner user to acknowledge policies; one query, of the
+    title and address only (every page shows the banner)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.is_staff:
         return {"policies": []}
-    return {"request": request, "policies": list(pending_policies(user))}
+    policies = pending_policies(user).only("title", "url_path")
+    return {"request": request, "policies": list(policies)}
 
 
 @register.simple_tag(takes_context=True)
 def resource_library_url(context):
-    """The URL of the first live resource library, for the site navigation."""
+    """The URL of the first live resource library, for the site navigation; one
+    query, of the page's address only (every page shows the navigation)."""
     from partner_portal.partners.access import audience_for
 
     from ..models import ResourceLibraryPage
@@ -50,7 +53,11 @@ def resource_library_url(context):
     request = context.get("request")
     audience = audience_for(getattr(request, "user", None))
     library = (
-        ResourceLibraryPage.objects.live().filter(audience.q()).order_by("path").first()
+        ResourceLibraryPage.objects.live()
+        .filter(audience.q())
+        .order_by("path")
+        .only("url_path")
+        .first()
     )
     if library is None:
         return ""

@@ -4,6 +4,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 import pytest
 
@@ -45,3 +46,34 @@ def test_inactive_users_hold_no_permission():
     user = staff_with_permissions("view_partner", is_active=False)
     assert not fresh(user).has_perm("partners.view_partner")
     assert StaffFactory(is_superuser=True).has_perm("partners.delete_partner")
+
+
+def test_the_signed_in_user_comes_with_membership_partner_and_tier(
+    client, partner_user_at
+):
+    """Every portal page asks for the user's partner and tier (the access rule, the
+    menus, the cards): the user's own query reads them, not one of their own."""
+    client.force_login(partner_user_at("gold"))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("search"))
+
+    assert response.status_code == 200
+    reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if '"partners_partnermembership"' in query["sql"]
+    ]
+    assert len(reads) == 1
+    assert reads[0].startswith('SELECT "partners_user"."id"')
+    assert '"partners_tier"' in reads[0]
+
+
+def test_a_user_without_membership_or_gone_inactive_is_read_as_before(client):
+    staff = StaffFactory()
+    client.force_login(staff)
+    assert client.get(reverse("search")).wsgi_request.user == staff
+
+    User.objects.filter(pk=staff.pk).update(is_active=False)
+
+    assert not client.get(reverse("search")).wsgi_request.user.is_authenticated

@@ -18,7 +18,9 @@ from partner_portal.partners.models import (
     Stage,
     Tier,
     TierEvaluation,
+    TierProgramSettings,
 )
+from partner_portal.partners.selectors import tier_progress
 from partner_portal.partners.services import partner_create
 from partner_portal.partners.tier_evaluation import tier_evaluate_all
 from tests.factories import tier
@@ -205,3 +207,20 @@ def test_partner_home_shows_the_gap_to_the_next_tier(client, figures, requiremen
     assert "What it takes to reach Gold" in response.text
     assert "100000.00" in response.text
     assert "72500.50" in response.text
+
+
+def test_the_tier_card_measures_only_what_the_next_tier_requires(
+    requirements, django_assert_num_queries
+):
+    """The card shows the gap to the next tier, so only that tier's requirements are
+    measured: gold's revenue, not platinum's certified users (the card took 7)."""
+    partner = make_partner("silver")
+    TierProgramSettings.load()
+
+    with django_assert_num_queries(5):
+        progress = tier_progress(partner, DAY)
+
+    assert progress["next_tier"].code == "gold"
+    assert [(row.tier, row.required, row.met) for row in progress["gap"]] == [
+        ("gold", "100000.00", False)
+    ]

@@ -2,13 +2,15 @@
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from partner_portal.partners.access import ANONYMOUS
+from partner_portal.partners.models import AccessLevel
 from partner_portal.resources.models import DownloadEvent
 from partner_portal.resources.selectors import PAGE_SIZE, visible_assets
 
-from .conftest import access_for, make_asset, make_library
+from .conftest import access_for, make_asset, make_library, publish
 
 
 def test_an_asset_disappears_at_its_expiry_time(site_root, client):
@@ -131,3 +133,61 @@ def test_the_library_listing_costs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(few):
         response = client.get(library.url)
     assert response.context["browse"].total == 12
+
+
+def test_the_facets_count_the_total_and_types_and_languages_in_one_query(
+    site_root, client, partner_user_at, django_assert_max_num_queries
+):
+    """One query counts each type and language pair, which gives both facets and the
+    total; no other query counts the listing again (the page took 16 queries)."""
+    library = make_library(site_root)
+    public = access_for("aardvarkpublic")
+    make_asset(library, "aardvarkpublic", public, slug="b1", asset_type="brochure")
+    make_asset(library, "aardvarkpublic", public, slug="d1", asset_type="datasheet")
+    make_asset(
+        library,
+        "aardvarkpublic",
+        public,
+        slug="d2",
+        asset_type="datasheet",
+        language="zh-hans",
+    )
+    client.force_login(partner_user_at("gold"))
+    client.get(library.url)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(library.url)
+
+    browse = response.context["browse"]
+    assert browse.total == 3
+    assert "3 assets" in response.text
+    facets = {group.name: group.values for group in browse.facets}
+    assert list(facets) == ["type", "language", "product", "tag"]
+    assert [(v.value, v.label, v.count) for v in facets["type"]] == [
+        ("brochure", "Brochure", 1),
+        ("datasheet", "Datasheet", 2),
+    ]
+    assert [(v.value, v.count) for v in facets["language"]] == [
+        ("en", 2),
+        ("zh-hans", 1),
+    ]
+    chinese = client.get(library.url, {"language": "zh-hans"}).context["browse"]
+    assert chinese.total == 1
+    assert [(v.value, v.count, v.selected) for v in chinese.facets[1].values] == [
+        ("zh-hans", 1, True)
+    ]
+
+
+def test_the_navigation_links_to_the_first_library_the_user_may_see(
+    site_root, client, partner_user_at
+):
+    staff_only = make_library(site_root, title="Staff library", slug="staff-library")
+    staff_only.access_level = AccessLevel.STAFF
+    publish(staff_only)
+    make_library(site_root, title="Partner library", slug="partner-library")
+    client.force_login(partner_user_at("silver"))
+
+    response = client.get(reverse("portal-home"))
+
+    assert '<a href="/partner-library/">Resources</a>' in response.text
+    assert "/staff-library/" not in response.text

@@ -36,7 +36,7 @@ def test_a_new_policy_version_must_be_acknowledged_again(
 
     home = client.get("/")
     assert BANNER in home.text
-    assert "Partner code of conduct" in home.text
+    assert f'<a href="{policy.url}">Partner code of conduct</a>' in home.text
     # The banner is on every portal page, not only the home page.
     for url in (reverse("policies-pending"), reverse("company-profile")):
         assert BANNER in client.get(url).text, url
