@@ -25,6 +25,7 @@ from wagtail.permissions import register_permission_policy
 
 import django_filters
 
+from partner_portal.incentives.statements.wording import money
 from partner_portal.partners.models import Partner
 from partner_portal.partners.ownership.admin import (
     PartnerOwnedPermissionPolicy,
@@ -32,6 +33,7 @@ from partner_portal.partners.ownership.admin import (
     ScopedIndexView,
 )
 from partner_portal.partners.permissions import partners_visible_to
+from partner_portal.partners.wording import name_in_language
 
 from .models import Deal, LegalSuffix, LostReason
 from .sla import SLA_ORDER, with_sla
@@ -42,7 +44,6 @@ from .views.admin import (
     products_first_by_name,
     yes_no,
 )
-from .wording import product_name, value_with_currency
 
 deal_permission_policy = PartnerOwnedPermissionPolicy(
     Deal, refused_actions={"add", "change", "delete"}
@@ -53,11 +54,11 @@ LISTING_TEMPLATE = "deals/admin/listing.html"
 
 
 def deal_products(deal: Deal) -> str:
-    return ", ".join(product_name(product) for product in deal.products.all())
+    return ", ".join(name_in_language(product) for product in deal.products.all())
 
 
 def deal_value(deal: Deal) -> str:
-    return value_with_currency(deal.estimated_value, deal.currency)
+    return money(deal.estimated_value, deal.currency)
 
 
 def local_day(moment) -> str:
@@ -119,7 +120,7 @@ EXPORT_VALUES = {
     "region": (gettext_lazy("Region"), lambda deal: deal.get_region_display()),
     "products": (
         gettext_lazy("Products"),
-        lambda deal: "; ".join(product_name(p) for p in deal.products.all()),
+        lambda deal: "; ".join(name_in_language(p) for p in deal.products.all()),
     ),
     "status": (gettext_lazy("Status"), lambda deal: deal.get_status_display()),
     "conflict": (gettext_lazy("Conflict"), lambda deal: yes_no(deal.conflict)),

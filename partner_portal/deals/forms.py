@@ -15,9 +15,10 @@ from partner_portal.incentives.currencies import currency_choices
 from partner_portal.incentives.models.ledger import AMOUNT_DIGITS, AMOUNT_PLACES
 from partner_portal.partners.models import Product, Region
 from partner_portal.partners.models.core import normalise_domain
+from partner_portal.partners.wording import name_in_language
 
 from .models import LostReason
-from .wording import country_choices, lost_reason_name, product_name
+from .wording import country_choices
 
 # A host name of two or more labels; letters of any script, so 中文.cn passes.
 DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)+$")
@@ -82,7 +83,7 @@ class DealForm(forms.Form):
         ]
         self.fields["currency"].choices = currency_choices()
         self.fields["products"].queryset = Product.objects.order_by("name")
-        self.fields["products"].label_from_instance = product_name
+        self.fields["products"].label_from_instance = name_in_language
         self.fields["expected_close_date"].widget.attrs["min"] = (
             timezone.localdate().isoformat()
         )
@@ -151,4 +152,4 @@ class LostForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lost_reason"].queryset = LostReason.objects.filter(active=True)
-        self.fields["lost_reason"].label_from_instance = lost_reason_name
+        self.fields["lost_reason"].label_from_instance = name_in_language

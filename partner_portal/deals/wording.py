@@ -7,13 +7,12 @@ import gettext
 from functools import cache
 
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 import pycountry
 
-from partner_portal.partners.models import Product
+from partner_portal.partners.wording import name_in_language
 
 # All a registrant learns of a conflict, on every page and answer: never whose the
 # other registration is, nor its value or status.
@@ -23,29 +22,9 @@ CONFLICT_NOTICE = gettext_lazy(
 )
 
 
-def product_name(product: Product) -> str:
-    """The product's name in the active language (its Chinese name in Chinese)."""
-    if get_language() == "zh-hans" and product.name_zh:
-        return product.name_zh
-    return product.name
-
-
-def value_with_currency(value, currency: str) -> str:
-    """An amount with two decimals, grouped as the language groups, and its currency."""
-    grouped = number_format(value, 2, force_grouping=True)
-    return f"{grouped}\N{NO-BREAK SPACE}{currency}"
-
-
 # The portal's wording (partner pages and the registrant's emails). Who took a step
 # reads as "You", a colleague's name, or "Vendor team" for any of the vendor's staff:
 # partners learn what was decided and why, not which member of staff decided it.
-
-
-def lost_reason_name(reason) -> str:
-    """A reason a deal was lost, in the active language."""
-    if get_language() == "zh-hans" and reason.name_zh:
-        return reason.name_zh
-    return reason.name
 
 
 @cache
@@ -116,4 +95,4 @@ def event_by(event, viewer) -> str:
 def product_list(products) -> str:
     """The products' names, separated as the active language separates a list."""
     separator = pgettext("between the items of a list", ", ")
-    return separator.join(product_name(product) for product in products)
+    return separator.join(name_in_language(product) for product in products)

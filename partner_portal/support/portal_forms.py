@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partner_portal.partners.models import Product
+from partner_portal.partners.wording import name_in_language
 from partner_portal.resources.owned_files import ACCEPT
 
 from .models import Category, Priority
 from .services.tickets import MAX_ATTACHMENTS
-from .wording import name_in_language
 
 
 class NamedChoiceField(forms.ModelChoiceField):

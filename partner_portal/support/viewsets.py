@@ -30,12 +30,12 @@ from partner_portal.partners.ownership.admin import (
     PartnerScopedViewSet,
     ScopedIndexView,
 )
+from partner_portal.partners.wording import name_in_language
 
 from .models import Category, Priority, SlaTarget, Ticket
 from .models.tickets import SLA_ORDER
 from .sla import DUE_SOON
 from .views.admin import BulkAssignView, SupportReportView, TicketView, agents
-from .wording import name_in_language
 
 ticket_permission_policy = PartnerOwnedPermissionPolicy(
     Ticket, refused_actions={"add", "change", "delete"}

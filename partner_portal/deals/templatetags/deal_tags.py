@@ -3,7 +3,9 @@
 
 from django import template
 
+from partner_portal.incentives.statements import wording as incentive_wording
 from partner_portal.partners.ownership import partner_owned
+from partner_portal.partners.wording import name_in_language
 
 from .. import wording
 from ..models import Deal
@@ -23,12 +25,12 @@ def sees_deals(user):
 @register.filter
 def money(value, currency):
     """`{{ amount|money:"USD" }}`: 1,234.50 USD."""
-    return "" if value is None else wording.value_with_currency(value, currency)
+    return "" if value is None else incentive_wording.money(value, currency)
 
 
 @register.filter
 def product_label(product):
-    return wording.product_name(product)
+    return name_in_language(product)
 
 
 @register.filter
@@ -39,7 +41,7 @@ def product_list(products):
 
 @register.filter
 def lost_reason_label(reason):
-    return "" if reason is None else wording.lost_reason_name(reason)
+    return "" if reason is None else name_in_language(reason)
 
 
 @register.filter

@@ -2,16 +2,17 @@
 
 from django import template
 
-from ..wording import product_name, value_with_currency
+from partner_portal.incentives.statements import wording as incentive_wording
+from partner_portal.partners.wording import name_in_language
 
 register = template.Library()
 
 
 @register.filter
 def product_label(product) -> str:
-    return product_name(product)
+    return name_in_language(product)
 
 
 @register.filter
 def money(value, currency) -> str:
-    return value_with_currency(value, currency)
+    return incentive_wording.money(value, currency)

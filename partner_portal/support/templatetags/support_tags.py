@@ -4,9 +4,9 @@ from django import template
 from django.utils.translation import gettext as _
 
 from partner_portal.partners.ownership import partner_owned
+from partner_portal.partners.wording import name_in_language
 
 from ..models import Ticket
-from ..wording import name_in_language
 
 register = template.Library()
 
