@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_ADDR ?= 127.0.0.1:8000
 
-.PHONY: install run test lint services services-stop messages lock worker
+.PHONY: install run test lint services services-stop messages lock worker echarts
 
 install: $(VENV)/.installed
 
@@ -45,3 +45,7 @@ messages: install
 
 lock:
 	bash scripts/lock.sh
+
+# Re-fetch the vendored Apache ECharts (pinned version, sha256 checked) from npm.
+echarts:
+	bash scripts/echarts.sh

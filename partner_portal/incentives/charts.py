@@ -1,39 +1,34 @@
-"""Charts of sales, drawn on the server as SVG (`partner_portal.svg_charts`).
+"""Charts of sales (`partner_portal.charts`): a bar per month, a chart per currency.
 
-Each chart is a picture of figures the page also gives as a table, exactly.
+The chart's table gives each month's exact amount; currencies are never summed
+together.
 """
 
 from django.utils.translation import gettext as _
 
-import pygal
-
-from partner_portal.svg_charts import OPTIONS, svg_markup
+from partner_portal.charts import Chart, Series
 
 from .selectors import MonthlyRevenue, monthly_revenue
 
 
-def monthly_revenue_svg(revenue: MonthlyRevenue, *, nonce: str) -> str:
-    """A bar per month of one currency's revenue, as inline SVG markup whose <style>
-    carries `nonce`."""
-    chart = pygal.Bar(
-        **OPTIONS,
-        width=760,
-        height=280,
-        show_legend=False,
+def monthly_revenue_chart(revenue: MonthlyRevenue) -> Chart:
+    """A bar per month of one currency's revenue, returns deducted."""
+    return Chart(
+        id=f"revenue-{revenue.currency.lower()}",
         title=_("Revenue by month in %(currency)s") % {"currency": revenue.currency},
-        x_label_rotation=-45,
-        value_formatter=lambda value: f"{value:,.2f}",
+        kind="bar",
+        categories=[start.strftime("%Y-%m") for start, _amount in revenue.months],
+        series=[Series(_("Amount"), [amount for _start, amount in revenue.months])],
+        value_format="money",
+        currency=revenue.currency,
+        caption=_("Returns deducted; nothing converted between currencies."),
+        category_label=_("Month"),
     )
-    chart.x_labels = [start.strftime("%Y-%m") for start, _amount in revenue.months]
-    # The bars' heights; the exact amounts are in the page's table.
-    chart.add(revenue.currency, [float(amount) for _start, amount in revenue.months])
-    return svg_markup(chart, nonce=nonce)
 
 
-def revenue_charts(lines, as_of, *, nonce: str) -> list[tuple[MonthlyRevenue, str]]:
-    """(revenue, SVG chart) per currency of `lines` over the 12 months to `as_of`;
-    `nonce` is the request's (request.csp_nonce)."""
+def revenue_charts(lines, as_of) -> list[Chart]:
+    """A chart per currency of `lines` over the 12 months to `as_of`."""
     return [
-        (revenue, monthly_revenue_svg(revenue, nonce=nonce))
+        monthly_revenue_chart(revenue)
         for revenue in monthly_revenue(lines=lines, as_of=as_of)
     ]

@@ -1,82 +1,75 @@
-"""The support report's charts, drawn on the server as SVG
-(`partner_portal.svg_charts`); the page gives each one's exact figures in a table."""
+"""The support report's charts (`partner_portal.charts`); each is None where there
+is nothing to draw. The report's own tables beside them hold more columns, the ones
+its exports carry."""
 
 from django.utils.translation import gettext as _
 
-import pygal
-
-from partner_portal.svg_charts import OPTIONS, svg_markup
+from partner_portal.charts import Chart, Series
 
 from .reports import Deflections, Satisfaction, SlaRow, Volume
 
-SIZE = {"width": 760, "height": 300}
 
-
-def volume_svg(figures: Volume, *, nonce: str) -> str:
+def volume_chart(figures: Volume) -> Chart | None:
     """A stacked bar per week, a colour per category."""
-    chart = pygal.StackedBar(
-        **OPTIONS,
-        **SIZE,
+    if not figures.grand_total:
+        return None
+    return Chart(
+        id="support-volume",
         title=_("Tickets opened by week"),
-        legend_at_bottom=True,
-        x_label_rotation=-45,
+        kind="stacked_bar",
+        categories=[week.isoformat() for week in figures.weeks],
+        series=[
+            Series(name, [figures.counts[week][name] for week in figures.weeks])
+            for name in figures.categories
+        ],
+        category_label=_("Week of"),
     )
-    chart.x_labels = [week.isoformat() for week in figures.weeks]
-    for name in figures.categories:
-        chart.add(name, [figures.counts[week][name] for week in figures.weeks])
-    return svg_markup(chart, nonce=nonce)
 
 
-def compliance_svg(rows: list[SlaRow], *, nonce: str) -> str:
-    """Per priority, the share answered and resolved on time, in per cent."""
-    chart = pygal.Bar(
-        **OPTIONS,
-        **SIZE,
+def compliance_chart(rows: list[SlaRow]) -> Chart | None:
+    """Per priority, the share answered and resolved on time, in per cent; no bar
+    for a priority with nothing due yet."""
+    if not rows:
+        return None
+    return Chart(
+        id="support-sla",
         title=_("Targets met, per cent"),
-        legend_at_bottom=True,
-        range=(0, 100),
-        value_formatter=lambda value: f"{value:.1f}%",
+        kind="bar",
+        categories=[row.label for row in rows],
+        series=[
+            Series(_("First response"), [row.response_compliance for row in rows]),
+            Series(_("Resolution"), [row.resolution_compliance for row in rows]),
+        ],
+        value_format="percent",
+        category_label=_("Priority"),
     )
-    chart.x_labels = [row.label for row in rows]
-    chart.add(
-        _("First response"),
-        [_value(row.response_compliance) for row in rows],
-    )
-    chart.add(_("Resolution"), [_value(row.resolution_compliance) for row in rows])
-    return svg_markup(chart, nonce=nonce)
 
 
-def satisfaction_svg(figures: Satisfaction, *, nonce: str) -> str:
+def satisfaction_chart(figures: Satisfaction) -> Chart | None:
     """How many ratings of each score."""
-    chart = pygal.Bar(
-        **OPTIONS,
-        **SIZE,
+    if not figures.count:
+        return None
+    return Chart(
+        id="support-satisfaction",
         title=_("Ratings by score"),
-        show_legend=False,
+        kind="bar",
+        categories=[str(score) for score in figures.scores],
+        series=[Series(_("Ratings"), list(figures.scores.values()))],
+        category_label=_("Rating"),
     )
-    chart.x_labels = [str(score) for score in figures.scores]
-    chart.add(_("Ratings"), list(figures.scores.values()))
-    return svg_markup(chart, nonce=nonce)
 
 
-def deflections_svg(figures: Deflections, *, nonce: str) -> str:
+def deflections_chart(figures: Deflections) -> Chart | None:
     """The subjects typed that most often led to an answer instead of a ticket."""
-    chart = pygal.HorizontalBar(
-        **OPTIONS,
-        **SIZE,
+    if not figures.top_queries:
+        return None
+    return Chart(
+        id="support-deflections",
         title=_("Answers opened, by the subject typed"),
-        show_legend=False,
+        kind="horizontal_bar",
+        categories=[query for query, _count in figures.top_queries],
+        series=[
+            Series(_("Answers opened"), [count for _q, count in figures.top_queries])
+        ],
+        category_label=_("Subject typed"),
     )
-    queries = list(reversed(figures.top_queries))
-    chart.x_labels = [_shorten(query) for query, _count in queries]
-    chart.add(_("Answers opened"), [count for _query, count in queries])
-    return svg_markup(chart, nonce=nonce)
-
-
-def _value(percent):
-    # pygal leaves a gap for None: a priority with nothing due yet.
-    return None if percent is None else float(percent)
-
-
-def _shorten(text: str, length: int = 40) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"

@@ -34,6 +34,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from partner_portal.charts import export_requested
 from partner_portal.imports.forms import ImportFileForm
 from partner_portal.imports.preview import encoding_note
 from partner_portal.imports.services import Upload
@@ -348,17 +349,13 @@ class SalesByMonthView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        user = self.request.user
+    def get(self, request, *args, **kwargs):
         form = SalesChartForm(
-            self.request.GET or None, partners=partners_visible_to(user)
+            request.GET or None, partners=partners_visible_to(request.user)
         )
-        return {
-            **super().get_context_data(**kwargs),
-            "form": form,
-            "charts": revenue_charts(
-                form.filter(sales_visible_to(user)),
-                timezone.localdate(),
-                nonce=str(self.request.csp_nonce),
-            ),
-        }
+        charts = revenue_charts(
+            form.filter(sales_visible_to(request.user)), timezone.localdate()
+        )
+        if exported := export_requested(request, charts):
+            return exported
+        return self.render_to_response(self.get_context_data(form=form, charts=charts))

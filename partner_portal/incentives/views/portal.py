@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from partner_portal.charts import export_requested
 from partner_portal.partners.access import partner_with_access
 
 from ..charts import revenue_charts
@@ -31,6 +32,9 @@ def sales_list(request):
     partner = _partner_or_404(request)
     form = SalesFilterForm(request.GET or None)
     lines = form.filter(sales_visible_to(request.user))
+    charts = revenue_charts(sales_visible_to(request.user), timezone.localdate())
+    if exported := export_requested(request, charts):
+        return exported
     page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -40,11 +44,7 @@ def sales_list(request):
             "form": form,
             "page": page,
             "totals": lines.totals_by_currency() if page.paginator.count else [],
-            "charts": revenue_charts(
-                sales_visible_to(request.user),
-                timezone.localdate(),
-                nonce=str(request.csp_nonce),
-            ),
+            "charts": charts,
         },
     )
 

@@ -13,6 +13,7 @@ import pytest
 
 from partner_portal.partners.models import Stage
 from tests.factories import PartnerFactory, SalesRecordFactory, StaffFactory
+from tests.partner_portal.charts.drawings import chart_drawings
 
 D = datetime.date
 
@@ -168,12 +169,15 @@ def months_back(day, months):
 
 
 def chart_figures(html):
-    """{currency: {"YYYY-MM": "amount"}} from the figures tables under the charts."""
+    """{currency: {"YYYY-MM": "amount"}} from the figures tables of the charts; each
+    cell names its currency."""
     figures = {}
     for figure in lxml.html.fromstring(html).xpath("//figure"):
-        caption = figure.xpath("string(.//table/caption)")
-        figures[caption.split()[-1]] = {
-            row.xpath("string(th)"): row.xpath("string(td)")
+        currency = figure.xpath("string(.//table/caption)").split()[-1]
+        figures[currency] = {
+            row.xpath("string(th)"): row.xpath("string(td)").removesuffix(
+                "\N{NO-BREAK SPACE}" + currency
+            )
             for row in figure.xpath(".//tbody/tr")
         }
     return figures
@@ -195,14 +199,40 @@ def test_the_sales_page_charts_each_currency_by_month_with_its_figures(client, s
     figures = chart_figures(response.text)
     assert set(figures) == {"USD", "EUR"}
     usd = figures["USD"]
-    assert list(usd) == [f"{months_back(today, n):%Y-%m}" for n in range(11, -1, -1)]
+    months = [f"{months_back(today, n):%Y-%m}" for n in range(11, -1, -1)]
+    assert list(usd) == months
     assert usd[f"{this_month:%Y-%m}"] == "69.50"
     assert usd[f"{two_back:%Y-%m}"] == "1,200.25"
     assert usd[f"{months_back(today, 1):%Y-%m}"] == "0.00"
     assert figures["EUR"][f"{two_back:%Y-%m}"] == "-5.00"
+    # What the browser draws: the same months and exact amounts, and their wording.
+    drawn = chart_drawings(response.text)
+    assert set(drawn) == {"revenue-usd", "revenue-eur"}
+    assert drawn["revenue-usd"]["categories"] == months
+    (amounts,) = drawn["revenue-usd"]["series"]
+    assert amounts["values"][-1] == "69.50"
+    assert amounts["values"][-3] == "1200.25"
+    assert amounts["words"][-3] == "1,200.25\N{NO-BREAK SPACE}USD"
     page = lxml.html.fromstring(response.text)
-    assert len(page.xpath("//figure//svg")) == 2
-    assert page.xpath("//figure//script") == []
+    # One copy of the chart scripts for the two charts, none inline.
+    assert len(page.xpath("//script[contains(@src, 'charts/charts.js')]")) == 1
+    assert len(page.xpath("//script[contains(@src, 'echarts.min.js')]")) == 1
+    assert page.xpath("//script[not(@src) and not(@type='application/json')]") == []
+
+
+def test_the_sales_page_exports_a_charts_figures(client, seller):
+    this_month = months_back(timezone.localdate(), 0)
+    lines_of(seller, date=this_month, amount="100.00", currency="USD")
+    client.force_login(seller)
+    page = lxml.html.fromstring(client.get(reverse("sales-list")).text)
+    (csv_link,) = page.xpath("//figure//a[text()='CSV']/@href")
+
+    response = client.get(csv_link)
+
+    assert response["Content-Disposition"] == 'attachment; filename="revenue-usd.csv"'
+    rows = response.content.decode("utf-8-sig").splitlines()
+    assert rows[0] == "Month,Amount (USD)"
+    assert rows[-1] == f"{this_month:%Y-%m},100.00"
 
 
 def test_a_partner_without_sales_gets_no_chart(client, seller):
@@ -210,5 +240,6 @@ def test_a_partner_without_sales_gets_no_chart(client, seller):
 
     response = client.get(reverse("sales-list"))
 
-    assert "sales-chart" not in response.text
+    assert "chart-canvas" not in response.text
+    assert "echarts" not in response.text
     assert "There are no sales lines for these filters." in response.text
