@@ -14,7 +14,7 @@ class ResourcesConfig(AppConfig):
 
         from . import search_kinds, signal_handlers
         from .models import DownloadEvent
-        from .selectors import announcements_card
+        from .selectors import announcements_card, policies_card
 
         partner_owned.register(DownloadEvent, owner_field="user")
 
@@ -25,6 +25,13 @@ class ResourcesConfig(AppConfig):
                 order=30,
                 template="resources/cards/announcements.html",
                 context=announcements_card,
+            )
+        )
+        register_home_card(
+            HomeCard(
+                order=31,
+                template="resources/cards/policies.html",
+                context=policies_card,
             )
         )
 

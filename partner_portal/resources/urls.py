@@ -9,6 +9,7 @@ urlpatterns = [
         views.serve_image,
         name="resources-image",
     ),
+    path("announcements/", views.announcement_list, name="announcements"),
     path(
         "announcements/feed/",
         PublicAnnouncementsFeed(),

@@ -16,6 +16,7 @@ class SupportConfig(AppConfig):
         from . import admin_work, tasks
         from .models import Deflection, SurveyInvitation, Ticket
         from .views.portal import support_card
+        from .views.surveys import surveys_card
 
         # A partner admin sees every ticket of the partner; other roles their own.
         partner_owned.register(Ticket, owner_field="opened_by")
@@ -34,6 +35,11 @@ class SupportConfig(AppConfig):
         register_home_card(
             HomeCard(
                 order=45, template="portal/cards/support.html", context=support_card
+            )
+        )
+        register_home_card(
+            HomeCard(
+                order=47, template="portal/cards/surveys.html", context=surveys_card
             )
         )
 

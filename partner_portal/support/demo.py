@@ -7,6 +7,11 @@ breached one is then moved back in time, as if opened two working days ago. A
 "Support agents" group (with a demo agent) answers tickets and keeps the
 categories and SLA targets; channel account managers see and answer their own
 partners' tickets, program managers every partner's.
+
+Two surveys: one sent weeks ago, closed, answered by partners of several tiers and
+regions (so its results have content), and one still open that gold.user has yet
+to answer. Program managers write and send surveys; channel account managers read
+the results of their own partners.
 """
 
 import datetime as dt
@@ -17,9 +22,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from partner_portal.partners.demo import DEMO_FILE
-from partner_portal.partners.models import User
+from partner_portal.partners.models import Tier, User
 
-from .models import Category, Deflection, Priority, Rating, Ticket
+from .models import (
+    Category,
+    Deflection,
+    Priority,
+    Rating,
+    Survey,
+    SurveyInvitation,
+    SurveyQuestion,
+    Ticket,
+)
+from .services.surveys import survey_answer, survey_send
 from .services.tickets import (
     ticket_assign,
     ticket_open,
@@ -29,6 +44,7 @@ from .services.tickets import (
 
 AGENTS = "Support agents"
 READ = ["view_ticket", "view_deflection", "view_rating", "answer_ticket"]
+SURVEY_RESULTS = ["view_survey", "view_surveyinvitation"]
 GROUP_PERMISSIONS = {
     AGENTS: [
         *READ,
@@ -37,8 +53,17 @@ GROUP_PERMISSIONS = {
         "view_slatarget",
         "change_slatarget",
     ],
-    "Channel account managers": READ,
-    "Program managers": [*READ, "view_category", "view_slatarget"],
+    "Channel account managers": [*READ, *SURVEY_RESULTS],
+    "Program managers": [
+        *READ,
+        "view_category",
+        "view_slatarget",
+        *SURVEY_RESULTS,
+        "add_survey",
+        "change_survey",
+        "delete_survey",
+        "send_survey",
+    ],
 }
 AGENT = {
     "username": "agent",
@@ -101,6 +126,7 @@ def _open(username, category, priority, subject, description, **kwargs):
 def seed_support(*, stdout):
     group = _groups()
     agent = _agent(group)
+    _surveys(stdout)
     if Ticket.objects.exists():
         stdout.write("Support: demo tickets already there.")
         return
@@ -219,4 +245,102 @@ def seed_support(*, stdout):
     stdout.write(
         "Support: 6 demo tickets (one breached, one waiting on the partner, one "
         "resolved and rated) and 4 answers found instead created."
+    )
+
+
+# (username, score, why, {question number: answer}) of the closed survey's answers.
+ANSWERS = [
+    (
+        "registered.user",
+        6,
+        "Support is friendly, but licence questions take days to answer.",
+        {0: "Answer licence questions within a day."},
+    ),
+    (
+        "silver.user",
+        8,
+        "Deal registration works well; the MDF claim form asks for a lot.",
+        {1: "Selling the new firewall series"},
+    ),
+    (
+        "gold.user",
+        10,
+        "返利结算准时，渠道经理响应很快。",  # noqa: RUF001
+        {0: "希望有更多中文培训。", 1: "云安全认证"},
+    ),
+]
+
+
+def _surveys(stdout) -> None:
+    if Survey.objects.exists():
+        return
+    sender = User.objects.filter(username="pm").first()
+    today = timezone.localdate()
+    closed = Survey.objects.create(
+        title="Partner satisfaction, first half of the year",
+        title_zh="上半年合作伙伴满意度调查",
+        introduction="Tell us how we work with you: it takes three minutes.",
+        introduction_zh="请告诉我们您对合作的感受，只需三分钟。",  # noqa: RUF001
+    )
+    questions = [
+        SurveyQuestion.objects.create(
+            survey=closed,
+            text="What should we do better?",
+            text_zh="我们哪些方面需要改进？",  # noqa: RUF001
+            sort_order=0,
+        ),
+        SurveyQuestion.objects.create(
+            survey=closed,
+            text="Which training would help your team most?",
+            text_zh="哪些培训对您的团队最有帮助？",  # noqa: RUF001
+            sort_order=1,
+        ),
+    ]
+    invitations = {
+        invitation.user.username: invitation
+        for invitation in survey_send(survey=closed, by=sender)
+    }
+    for username, score, reason, answers in ANSWERS:
+        invitation = invitations[username]
+        survey_answer(
+            invitation=invitation,
+            by=invitation.user,
+            score=score,
+            reason=reason,
+            answers={str(questions[n].pk): text for n, text in answers.items()},
+        )
+    # Sent six weeks ago and closed two weeks ago, as if the quarter moved on.
+    sent = timezone.now() - dt.timedelta(weeks=6)
+    Survey.objects.filter(pk=closed.pk).update(
+        sent_at=sent, closes_on=today - dt.timedelta(weeks=2)
+    )
+    SurveyInvitation.objects.filter(survey=closed).update(sent_at=sent)
+    SurveyInvitation.objects.filter(survey=closed, answered_at__isnull=False).update(
+        answered_at=sent + dt.timedelta(days=2)
+    )
+
+    pulse = Survey.objects.create(
+        title="Quick pulse: deal registration",
+        title_zh="快速调查：商机报备",  # noqa: RUF001
+        introduction="Two minutes on how deal registration works for you.",
+        introduction_zh="用两分钟告诉我们商机报备是否顺手。",
+        closes_on=today + dt.timedelta(weeks=3),
+    )
+    pulse.tiers.set(Tier.objects.filter(code__in=["gold", "platinum"]).order_by("rank"))
+    SurveyQuestion.objects.create(
+        survey=pulse,
+        text="What would make registering a deal quicker?",
+        text_zh="怎样让商机报备更快捷？",  # noqa: RUF001
+    )
+    for invitation in survey_send(survey=pulse, by=sender):
+        if invitation.user.username == "platinum.user":
+            survey_answer(
+                invitation=invitation,
+                by=invitation.user,
+                score=9,
+                reason="Approvals come within a day.",
+            )
+    stdout.write(
+        "Support: 2 demo surveys (one closed with answers, one open that gold.user "
+        "has yet to answer) created."
     )

@@ -8,6 +8,7 @@ reply to the agent it is assigned to (else the group, else the staff who may
 answer). A change of status goes to the opener, with a link to rate the answer when
 the ticket is resolved. Internal notes are emailed to nobody: `ticket_replied_notify`
 refuses them, and no email quotes anything but the ticket and the reply it is about.
+A survey, once sent, asks each invited user to answer, with the link to its page.
 """
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from partner_portal.partners.recipients import (
     staff_who_may,
 )
 
-from .models import Ticket, TicketMessage
+from .models import Survey, Ticket, TicketMessage
 from .rating_links import rating_link
 
 ANSWER = "support.answer_ticket"
@@ -111,3 +112,15 @@ def ticket_status_notify(ticket: Ticket) -> int:
             ticket
         )
     return _send("status_changed", _opener(ticket), context)
+
+
+def survey_invited_notify(survey: Survey) -> int:
+    """Ask every user invited to `survey` to answer it, each in their language."""
+    users = _reachable(
+        User.objects.filter(survey_invitations__survey=survey).order_by("pk")
+    )
+    return _send(
+        "survey_invited",
+        users,
+        {"survey": survey, "url": _url("survey-answer", survey.pk)},
+    )

@@ -1,4 +1,4 @@
-"""The portal's support forms: a new ticket, a reply, a rating."""
+"""The portal's support forms: a new ticket, a reply, a rating, a survey's answer."""
 
 from django import forms
 from django.conf import settings
@@ -140,3 +140,48 @@ class RatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("What went well, or what we could do better."),
     )
+
+
+class SurveyAnswerForm(forms.Form):
+    """The score from 0 to 10, why, and a free-text field per optional question
+    (`question_<pk>`), each labelled in the page's language."""
+
+    score = forms.TypedChoiceField(
+        label=gettext_lazy(
+            "How likely are you to recommend us to a colleague or another company?"
+        ),
+        coerce=int,
+        choices=[(score, str(score)) for score in range(11)],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Choose a score from 0 to 10."),
+            "invalid_choice": gettext_lazy("Choose a score from 0 to 10."),
+        },
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("What is the main reason for your score?"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"question_{question.pk}"] = forms.CharField(
+                label=question.text_in_language,
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def question_fields(self):
+        return [self[f"question_{question.pk}"] for question in self.questions]
+
+    def answers(self) -> dict[str, str]:
+        """{question id: answer} as `survey_answer` takes them."""
+        return {
+            str(question.pk): self.cleaned_data[f"question_{question.pk}"]
+            for question in self.questions
+        }

@@ -1,4 +1,4 @@
-"""The admin's ticket queue, categories and SLA targets (registered in
+"""The admin's ticket queue, categories, SLA targets and surveys (registered in
 wagtail_hooks.py).
 
 Tickets change only through the services, on the ticket's page
@@ -6,25 +6,34 @@ Tickets change only through the services, on the ticket's page
 delete views are refused to everyone. The queue lists breached tickets first, then
 those about to breach, then the others by their next target; a channel account
 manager sees, filters and exports only their partners' tickets.
+
+Surveys are written with their questions inline, then sent (`views.survey_admin`);
+once sent, only the closing day changes and the survey is never deleted, so its
+answers stay.
 """
 
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, When
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button, MenuItem
 from wagtail.coreutils import multigetattr
+from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 import django_filters
 
-from partner_portal.partners.models import Tier
+from partner_portal.partners.models import Region, Tier
 from partner_portal.partners.ownership.admin import (
     PartnerOwnedPermissionPolicy,
     PartnerScopedViewSet,
@@ -32,10 +41,16 @@ from partner_portal.partners.ownership.admin import (
 )
 from partner_portal.partners.wording import name_in_language
 
-from .models import Category, Priority, SlaTarget, Ticket
+from .models import Category, Priority, SlaTarget, Survey, Ticket
 from .models.tickets import SLA_ORDER
 from .sla import DUE_SOON
 from .views.admin import BulkAssignView, SupportReportView, TicketView, agents
+from .views.survey_admin import (
+    SEND_PERMISSION,
+    SurveyResultsView,
+    SurveySendView,
+    audience_description,
+)
 
 ticket_permission_policy = PartnerOwnedPermissionPolicy(
     Ticket, refused_actions={"add", "change", "delete"}
@@ -379,3 +394,217 @@ class SlaTargetViewSet(ModelViewSet):
             ),
         ),
     ]
+
+
+class SurveyPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions; a sent survey is deleted by nobody, so its answers stay."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "delete" and instance.sent_at is not None:
+            return False
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
+survey_permission_policy = SurveyPermissionPolicy(Survey)
+register_permission_policy(Survey, survey_permission_policy)
+
+
+class SurveyClosingForm(WagtailAdminModelForm):
+    """A closing day from today on (or the one the survey has)."""
+
+    def clean_closes_on(self):
+        day = self.cleaned_data.get("closes_on")
+        if day and day < timezone.localdate() and day != self.instance.closes_on:
+            raise ValidationError(_("Choose a closing day from today on."))
+        return day
+
+
+class SurveyForm(SurveyClosingForm):
+    """A draft survey: its regions as boxes to tick, from the list."""
+
+    regions = forms.MultipleChoiceField(
+        label=_("Regions"),
+        choices=Region.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty to ask partners in every region."),
+    )
+
+
+def survey_status(survey: Survey) -> str:
+    if survey.sent_at is None:
+        return str(_("Draft"))
+    if survey.is_closed(timezone.localdate()):
+        return str(_("Closed"))
+    return str(_("Open"))
+
+
+class SurveyIndexView(ModelViewSet.index_view_class):
+    def get_delete_url(self, instance):
+        return None if instance.sent_at else super().get_delete_url(instance)
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.sent_at is None:
+            buttons.append(
+                MenuItem(
+                    _("Send"),
+                    url=reverse("support_survey:send", args=[instance.pk]),
+                    icon_name="mail",
+                    priority=15,
+                    permission=SEND_PERMISSION,
+                )
+            )
+        else:
+            buttons.append(
+                MenuItem(
+                    pgettext_lazy("survey", "Results"),
+                    url=reverse("support_survey:results", args=[instance.pk]),
+                    icon_name="table",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class SurveyEditView(ModelViewSet.edit_view_class):
+    """Everything of a draft; of a sent survey, the closing day only."""
+
+    sent_panel = None
+
+    @cached_property
+    def sent(self) -> bool:
+        return Survey.objects.filter(pk=self.object_pk, sent_at__isnull=False).exists()
+
+    def get_panel(self):
+        return self.sent_panel if self.sent else super().get_panel()
+
+    def get_form_class(self):
+        return self.panel.get_form_class()
+
+    @cached_property
+    def header_more_buttons(self):
+        survey = self.object
+        if survey.sent_at is not None:
+            extra = Button(
+                pgettext_lazy("survey", "Results"),
+                url=reverse("support_survey:results", args=[survey.pk]),
+                icon_name="table",
+                priority=5,
+            )
+        elif self.request.user.has_perm(SEND_PERMISSION):
+            extra = Button(
+                _("Send"),
+                url=reverse("support_survey:send", args=[survey.pk]),
+                icon_name="mail",
+                priority=5,
+            )
+        else:
+            return super().header_more_buttons
+        return [extra, *super().header_more_buttons]
+
+
+class SurveyDeleteView(ModelViewSet.delete_view_class):
+    def get_object(self, queryset=None):
+        survey = super().get_object(queryset)
+        if survey.sent_at is not None:
+            raise PermissionDenied
+        return survey
+
+
+class AudiencePanel(HelpPanel):
+    """Whom a sent survey went to, in a sentence, read only."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.content = audience_description(self.instance)
+
+
+SURVEY_PANELS = [
+    FieldPanel("title"),
+    FieldPanel("title_zh"),
+    FieldPanel("introduction"),
+    FieldPanel("introduction_zh"),
+    FieldPanel("tiers", widget=forms.CheckboxSelectMultiple),
+    FieldPanel("regions"),
+    FieldPanel(
+        "closes_on",
+        help_text=_(
+            "Partners answer until the end of this day. Leave empty to keep the "
+            "survey open."
+        ),
+    ),
+]
+
+
+class SurveyViewSet(ModelViewSet):
+    """Surveys: the list, the form with the questions inline, sending, results;
+    one URL namespace, `support_survey`."""
+
+    model = Survey
+    icon = "form"
+    menu_label = _("Surveys")
+    url_prefix = "support/surveys"
+    url_namespace = "support_survey"
+    permission_policy = survey_permission_policy
+    index_view_class = SurveyIndexView
+    edit_view_class = SurveyEditView
+    delete_view_class = SurveyDeleteView
+    index_template_name = LISTING_TEMPLATE
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    search_backend_name = None
+    search_fields = ["title", "title_zh"]
+    list_display = [
+        "title",
+        Column("status", label=_("Status"), accessor=survey_status),
+        Column("sent_at", label=_("Sent"), accessor=lambda s: local_time(s.sent_at)),
+        Column("closes_on", label=_("Closes on"), sort_key="closes_on"),
+    ]
+    edit_handler = ObjectList(
+        [
+            *SURVEY_PANELS,
+            InlinePanel(
+                "questions",
+                heading=_("Optional questions"),
+                label=_("optional question"),
+                help_text=_(
+                    "Asked after the score and its reason; partners answer in "
+                    "their own words."
+                ),
+                panels=[FieldPanel("text"), FieldPanel("text_zh")],
+            ),
+        ],
+        base_form_class=SurveyForm,
+    )
+
+    @cached_property
+    def sent_edit_handler(self):
+        return ObjectList(
+            [
+                HelpPanel(
+                    content=_(
+                        "This survey is sent: only its closing day can change. "
+                        "Partners answer until the end of that day."
+                    )
+                ),
+                *(
+                    FieldPanel(name, read_only=True)
+                    for name in ("title", "title_zh", "introduction", "introduction_zh")
+                ),
+                AudiencePanel(heading=_("Who is asked")),
+                FieldPanel("closes_on"),
+            ],
+            base_form_class=SurveyClosingForm,
+        ).bind_to_model(Survey)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(sent_panel=self.sent_edit_handler, **kwargs)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/send/", SurveySendView.as_view(), name="send"),
+            path("<int:pk>/results/", SurveyResultsView.as_view(), name="results"),
+        ]

@@ -6,7 +6,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from partner_portal.admin_menu import PermissionMenuItem
 
-from .viewsets import CategoryViewSet, SlaTargetViewSet, TicketViewSet
+from .viewsets import CategoryViewSet, SlaTargetViewSet, SurveyViewSet, TicketViewSet
 
 # Menu items and viewsets that name this hook join the Support menu.
 SUPPORT_MENU_HOOK = "register_support_menu_item"
@@ -17,7 +17,7 @@ class SupportGroup(ViewSetGroup):
     menu_icon = "help"
     menu_order = 230
     submenu_hook = SUPPORT_MENU_HOOK
-    items = (TicketViewSet, CategoryViewSet, SlaTargetViewSet)
+    items = (TicketViewSet, SurveyViewSet, CategoryViewSet, SlaTargetViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -70,7 +70,7 @@ def test_partner_opens_a_ticket_sees_only_the_reply_resolves_and_rates_it(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    page.get_by_role("link", name="Support").click()
+    page.get_by_role("link", name="Support", exact=True).click()
     page.get_by_role("link", name="Open your first ticket").click()
     page.get_by_label("Subject").press_sequentially("gateway firmware upgrade")
     suggestions = page.locator("#ticket-suggestions")

@@ -1,7 +1,9 @@
-"""Portal views: permission-checked images, policy acknowledgement, staff reports."""
+"""Portal views: permission-checked images, policy acknowledgement, the list of
+announcements."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,7 +19,7 @@ from partner_portal.partners.access import audience_for
 from ..images import allowed_filter_specs
 from ..models import PolicyPage
 from ..permissions import image_visible_to, not_found
-from ..selectors import pending_policies
+from ..selectors import announcements_read, pending_policies
 from ..services import policy_acknowledge
 
 
@@ -82,4 +84,18 @@ def policies_pending(request):
         request,
         "resources/policies_pending.html",
         {"policies": list(pending_policies(request.user))},
+    )
+
+
+ANNOUNCEMENTS_PER_PAGE = 20
+
+
+@login_required
+def announcement_list(request):
+    """Every announcement the user may see, the latest first, the unread marked."""
+    page = Paginator(announcements_read(request.user), ANNOUNCEMENTS_PER_PAGE)
+    return TemplateResponse(
+        request,
+        "resources/announcements.html",
+        {"page": page.get_page(request.GET.get("page"))},
     )

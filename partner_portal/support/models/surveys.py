@@ -10,12 +10,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from partner_portal.partners.models import Region
 
 
-class Survey(models.Model):
+def _in_language(english: str, chinese: str) -> str:
+    """The Chinese text on Chinese pages when there is one, else the English."""
+    return chinese if chinese and get_language() == "zh-hans" else english
+
+
+class Survey(ClusterableModel):
     title = models.CharField(_("title"), max_length=200)
     title_zh = models.CharField(_("Chinese title"), max_length=200, blank=True)
     introduction = models.TextField(_("introduction"), blank=True)
@@ -49,9 +58,34 @@ class Survey(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
+        permissions = [("send_survey", _("Can send a survey to partner users"))]
 
     def __str__(self):
         return self.title
+
+    @property
+    def title_in_language(self) -> str:
+        return _in_language(self.title, self.title_zh)
+
+    @property
+    def introduction_in_language(self) -> str:
+        return _in_language(self.introduction, self.introduction_zh)
+
+    @property
+    def tiers_named(self) -> str:
+        """The survey's tiers by name, lowest first; "every tier" when none."""
+        names = [tier.name for tier in self.tiers.order_by("rank")]
+        return ", ".join(names) or str(_("every tier"))
+
+    @property
+    def regions_named(self) -> str:
+        """The survey's regions by name; "every region" when none."""
+        names = [str(Region(code).label) for code in self.regions]
+        return ", ".join(names) or str(_("every region"))
+
+    def is_closed(self, today) -> bool:
+        """Closed after its closing day; open until then, or forever without one."""
+        return self.closes_on is not None and self.closes_on < today
 
     def clean(self):
         super().clean()
@@ -63,7 +97,7 @@ class Survey(models.Model):
 class SurveyQuestion(models.Model):
     """An optional question after the score: free text."""
 
-    survey = models.ForeignKey(
+    survey = ParentalKey(
         Survey,
         verbose_name=_("survey"),
         on_delete=models.CASCADE,
@@ -72,6 +106,8 @@ class SurveyQuestion(models.Model):
     text = models.CharField(_("question"), max_length=300)
     text_zh = models.CharField(_("Chinese question"), max_length=300, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The admin's inline lets staff drag the questions into their order.
+    sort_order_field = "sort_order"
 
     class Meta:
         ordering = ["sort_order", "pk"]
@@ -80,6 +116,18 @@ class SurveyQuestion(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def text_in_language(self) -> str:
+        return _in_language(self.text, self.text_zh)
+
+
+class SurveyInvitationQuerySet(models.QuerySet):
+    def to_answer(self, today):
+        """Not answered yet, of surveys still open on `today` (`Survey.is_closed`)."""
+        return self.filter(answered_at__isnull=True).filter(
+            Q(survey__closes_on__isnull=True) | Q(survey__closes_on__gte=today)
+        )
 
 
 class SurveyInvitation(models.Model):
@@ -116,6 +164,8 @@ class SurveyInvitation(models.Model):
     score = models.PositiveSmallIntegerField(_("likelihood to recommend"), null=True)
     reason = models.TextField(_("why"), blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+
+    objects = SurveyInvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at"]

@@ -1,6 +1,6 @@
 """Sending a survey to partner users and taking their answers.
 
-    invitations = survey_send(survey=s, by=staff)     # once; emails each user
+    invitations = survey_send(survey=s, by=staff)     # once; the worker emails each
     survey_answer(invitation=i, by=user, score=9, reason="...", answers={...})
 
 A survey goes to the active users of partners with partner access (onboarding,
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from partner_portal.partners.models import AUDIENCE_STAGES, User
 
 from ..models import Survey, SurveyInvitation
+from ..tasks import survey_invitations_email
 
 
 def survey_audience(survey: Survey):
@@ -37,7 +38,7 @@ def survey_send(*, survey: Survey, by: User) -> list[SurveyInvitation]:
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.sent_at is not None:
         raise ValidationError(_("This survey was sent already."))
-    if survey.closes_on is not None and survey.closes_on < timezone.localdate():
+    if survey.is_closed(timezone.localdate()):
         raise ValidationError({"closes_on": _("Choose a closing day in the future.")})
     users = survey_audience(survey).select_related("membership__partner")
     invitations = SurveyInvitation.objects.bulk_create(
@@ -57,6 +58,8 @@ def survey_send(*, survey: Survey, by: User) -> list[SurveyInvitation]:
     survey.sent_at = timezone.now()
     survey.sent_by = by
     survey.save(update_fields=["sent_at", "sent_by"])
+    # Many users may be asked at once: the worker sends their emails.
+    transaction.on_commit(lambda: survey_invitations_email.enqueue(survey_id=survey.pk))
     return invitations
 
 
@@ -74,8 +77,7 @@ def survey_answer(
         raise ValidationError(_("This survey was sent to someone else."))
     if invitation.answered_at is not None:
         raise ValidationError(_("You answered this survey already. Thank you!"))
-    closes_on = invitation.survey.closes_on
-    if closes_on is not None and closes_on < timezone.localdate():
+    if invitation.survey.is_closed(timezone.localdate()):
         raise ValidationError(_("This survey is closed."))
     if score is None or not 0 <= score <= 10:
         raise ValidationError({"score": _("Choose a score from 0 to 10.")})

@@ -437,7 +437,6 @@ class SupportReportView(_TicketScopeMixin, WagtailAdminTemplateMixin, TemplateVi
             name = f"support-{table}-{period.first}-{period.last}.{export}"
             respond = csv_response if export == "csv" else xlsx_response
             return respond(name, header, rows)
-        nonce = str(request.csp_nonce)
         query = urlencode(
             {"first": period.first.isoformat(), "last": period.last.isoformat()}
         )
@@ -447,27 +446,19 @@ class SupportReportView(_TicketScopeMixin, WagtailAdminTemplateMixin, TemplateVi
                 period=period,
                 query_string=query,
                 tables={name: EXPORTS[name](figures) for name in EXPORT_TABLES},
-                charts=_charts(figures, nonce),
+                charts=_charts(figures),
                 **figures,
             )
         )
 
 
-def _charts(figures, nonce: str) -> dict:
-    """The report's SVG charts; empty where there is nothing to draw."""
+def _charts(figures) -> dict:
+    """The report's charts; None where there is nothing to draw."""
     return {
-        "volume": charts.volume_svg(figures["volume"], nonce=nonce)
-        if figures["volume"].grand_total
-        else "",
-        "sla": charts.compliance_svg(figures["sla_rows"], nonce=nonce)
-        if figures["sla_rows"]
-        else "",
-        "satisfaction": charts.satisfaction_svg(figures["satisfaction"], nonce=nonce)
-        if figures["satisfaction"].count
-        else "",
-        "deflections": charts.deflections_svg(figures["deflections"], nonce=nonce)
-        if figures["deflections"].top_queries
-        else "",
+        "volume": charts.volume_chart(figures["volume"]),
+        "sla": charts.compliance_chart(figures["sla_rows"]),
+        "satisfaction": charts.satisfaction_chart(figures["satisfaction"]),
+        "deflections": charts.deflections_chart(figures["deflections"]),
     }
 
 

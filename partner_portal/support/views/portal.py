@@ -409,16 +409,16 @@ def rate_by_link(request, token):
 
 
 def support_card(request):
-    """Context of the partner home's support card: the open tickets the user sees,
-    those waiting on the partner first; hidden when there are none."""
+    """Context of the partner home's support card: how many tickets the user sees
+    are open and waiting on the partner, the first few (waiting first); for partner
+    users only, who see an empty state when none is open."""
     if partner_owned.policy_for(Ticket).partner_of(request.user) is None:
         return None
     tickets = _tickets(request).filter(status__in=UNRESOLVED)
-    shown = list(_listed(tickets)[:CARD_ITEMS])
-    if not shown:
-        return None
     return {
-        "tickets": shown,
-        "open": tickets.count(),
-        "waiting": tickets.filter(status=Ticket.Status.WAITING).count(),
+        "tickets": list(_listed(tickets)[:CARD_ITEMS]),
+        **tickets.aggregate(
+            open=Count("pk"),
+            waiting=Count("pk", filter=Q(status=Ticket.Status.WAITING)),
+        ),
     }
