@@ -3,6 +3,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partner_portal.partners.models import Stage
+from tests.factories import StaffFactory
 
 
 def test_visitors_get_a_welcome_with_sign_in(client, db):
@@ -19,13 +20,25 @@ def test_partner_user_sees_their_partner_and_tier(client, partner_user_at):
     assert "Welcome, Mei" in response.text
     assert user.membership.partner.name in response.text
     assert "Gold" in response.text
-    assert "partner access is currently paused" not in response.text
+    assert "partner access is suspended" not in response.text
 
 
-def test_suspended_partner_user_is_told_access_is_paused(client, partner_user_at):
-    client.force_login(partner_user_at("gold", Stage.SUSPENDED))
+def test_suspended_partner_user_is_told_access_is_suspended_and_whom_to_ask(
+    client, partner_user_at
+):
+    user = partner_user_at("gold", Stage.SUSPENDED)
+    partner = user.membership.partner
+    partner.account_manager = StaffFactory(
+        first_name="Anna", last_name="Schmidt", email="anna@vendor.example"
+    )
+    partner.save()
+    client.force_login(user)
+
     response = client.get("/")
-    assert "partner access is currently paused" in response.text
+
+    assert "partner access is suspended" in response.text
+    assert "contact your channel account manager, Anna Schmidt" in response.text
+    assert "mailto:anna@vendor.example" in response.text
 
 
 def test_home_in_chinese_after_switching_language(client, partner_user_at):
