@@ -1,9 +1,6 @@
 """Courses, lessons, assets, policies and announcements are searchable by audience."""
 
 import uuid
-from io import StringIO
-
-from django.core.management import call_command
 
 import pytest
 
@@ -12,13 +9,14 @@ from partner_portal.partners.models import User
 from search.client import get_client
 from search.index import rebuild
 from search.query import search
+from tests.snapshots import demo_seed
 
 
 @pytest.fixture
 def demo_index(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.ELASTICSEARCH_INDEX_PREFIX = f"cplms-test-{uuid.uuid4().hex[:8]}"
-    call_command("seed_demo", stdout=StringIO())
+    demo_seed()
     rebuild()
     client = get_client()
     yield

@@ -23,6 +23,7 @@ from partner_portal.resources.models import (
     ResourceLibraryPage,
 )
 from tests.factories import StaffFactory, tier
+from tests.snapshots import replayed
 
 # marker -> (access level, minimum tier code)
 LEVELS = {
@@ -124,12 +125,12 @@ class Hub:
     announcements: dict
 
 
-@pytest.fixture
-def hub(site_root):
+def _make_hub(site_root):
+    """The hub's pages and files; their primary keys."""
     library = make_library(site_root)
     product = Product.objects.create(name="Edge Gateway")
     assets = {
-        marker: make_asset(library, marker, access_for(marker), product=product)
+        marker: make_asset(library, marker, access_for(marker), product=product).pk
         for marker in MARKERS
     }
     announcements = {}
@@ -140,8 +141,25 @@ def hub(site_root):
             **access_for(marker),
         )
         library.add_child(instance=announcement)
-        announcements[marker] = publish(announcement)
-    return Hub(library=library, assets=assets, announcements=announcements)
+        announcements[marker] = publish(announcement).pk
+    return {"library": library.pk, "assets": assets, "announcements": announcements}
+
+
+@pytest.fixture
+def hub(site_root):
+    """Made for real once, then put back by COPY (tests/snapshots.py)."""
+    made = replayed("resources-hub", lambda: _make_hub(site_root))
+    return Hub(
+        library=ResourceLibraryPage.objects.get(pk=made["library"]),
+        assets={
+            marker: AssetPage.objects.get(pk=pk)
+            for marker, pk in made["assets"].items()
+        },
+        announcements={
+            marker: AnnouncementPage.objects.get(pk=pk)
+            for marker, pk in made["announcements"].items()
+        },
+    )
 
 
 @pytest.fixture

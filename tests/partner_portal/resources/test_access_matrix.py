@@ -8,6 +8,7 @@ import pytest
 from partner_portal.partners.models import AccessLevel, Role
 from partner_portal.resources.models import AssetPage, PolicyPage, PortalDocument
 from tests.factories import MembershipFactory, StaffFactory
+from tests.snapshots import replayed
 
 from .conftest import MARKERS, VISIBLE, access_for, make_document, publish
 
@@ -93,9 +94,7 @@ def test_announcements_on_home_and_pages_follow_the_level(role, hub, client_as):
         assert response.status_code == (200 if marker in VISIBLE[role] else 404)
 
 
-@pytest.fixture
-def policies(hub):
-    """One policy per access level, to be acknowledged, its marker in title and body."""
+def _make_policies(hub):
     made = {}
     for number, marker in enumerate(MARKERS):
         policy = PolicyPage(
@@ -107,8 +106,16 @@ def policies(hub):
             **access_for(marker),
         )
         hub.library.get_parent().add_child(instance=policy)
-        made[marker] = publish(policy)
+        made[marker] = publish(policy).pk
     return made
+
+
+@pytest.fixture
+def policies(hub):
+    """One policy per access level, to be acknowledged, its marker in title and body
+    (made once, then put back by COPY: tests/snapshots.py)."""
+    made = replayed("resources-policies", lambda: _make_policies(hub))
+    return {marker: PolicyPage.objects.get(pk=pk) for marker, pk in made.items()}
 
 
 @pytest.mark.parametrize("role", ROLES)
