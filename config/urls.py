@@ -10,8 +10,10 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 from csp.decorators import csp_replace
 
 from learning.views.portal import verify as learning_verify
+from partner_portal.analytics.scorecards.views import portal_scorecard
 from partner_portal.api import urls as api_urls
 from partner_portal.api.views.unknown import page_not_found
+from partner_portal.partners.views import account
 from partner_portal.partners.views.company import (
     company_profile,
     company_user_update,
@@ -47,8 +49,30 @@ urlpatterns = [
         with_policy(wagtailadmin_urls, settings.CONTENT_SECURITY_POLICY_ADMIN),
     ),
     path("documents/", include(wagtaildocs_urls)),
+    # Before Django's own: a signed-in user's choice is kept in their profile.
+    path("i18n/setlang/", account.language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account.PortalLoginView.as_view(), name="login"),
+    path(
+        "accounts/password-reset/",
+        account.PasswordResetView.as_view(),
+        name="password-reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        account.PasswordResetDoneView.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        account.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        account.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/invitation/<uidb64>/<token>/",
@@ -69,6 +93,7 @@ urlpatterns = [
     path("verify/<str:credential_id>", learning_verify, name="learning-verify"),
     path("company/", company_profile, name="company-profile"),
     path("company/users/", company_users, name="company-users"),
+    path("company/scorecard/", portal_scorecard, name="company-scorecard"),
     path("company/users/<int:pk>/", company_user_update, name="company-user-update"),
     path(
         "onboarding/agreements/<int:step_pk>/",

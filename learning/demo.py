@@ -2,24 +2,39 @@
 different access levels, their lessons and quizzes, a certification and two
 learning paths.
 
+Then the demo partner users' learning over the last months: enrolments, lessons,
+quizzes and certification awards on the days they happened, so the dashboard,
+scorecards and health scores have training to count; three certifications run
+out within 30, 60 and 90 days.
+
 Idempotent: whatever exists (matched by course code, certification code, path
-name or slug) is left as it is, so a second run changes nothing.
+name or slug, a user's enrolment in a course) is left as it is, so a second run
+changes nothing.
 """
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 
 from wagtail.models import Site
 
-from partner_portal.partners.models import AccessLevel, Tier
+from partner_portal.partners.access import audience_for
+from partner_portal.partners.models import AccessLevel, Tier, User
 
 from .models import (
     Certification,
+    CertificationAward,
     CourseIndexPage,
     CoursePage,
+    Enrolment,
     LearningPath,
     LearningPathStep,
+    LessonCompletion,
     LessonPage,
+    QuizAttempt,
 )
+from .services import add_months, award_create
 
 INDEX_SLUG = "academy"
 
@@ -143,6 +158,152 @@ PATHS = [
 ]
 
 
+# (username, course, enrolled days ago, completed days ago or None: in progress,
+# one lesson done). Completing platform-basics awards the certification; the
+# tiers' requirements (partners.demo) count its holders. The demo logins have
+# not taken Platform basics: signed in as one, a visitor takes it.
+ACTIVITY = [
+    ("jo.northwind", "platform-basics", 200, 195),
+    ("silver.user", "selling-security", 50, 41),
+    ("kim.contoso", "platform-basics", 300, 290),
+    ("chen.hao", "platform-basics", 330, 320),
+    ("zhang.min", "platform-basics", 150, 140),
+    ("wang.fang", "platform-basics", 40, 33),
+    ("wang.fang", "advanced-deployment", 25, None),
+    ("jan.fabrikam", "platform-basics", 360, 350),
+    ("platinum.user", "advanced-deployment", 100, 90),
+    ("max.fabrikam", "platform-basics", 250, 240),
+    ("lena.fabrikam", "platform-basics", 70, 60),
+    ("lena.fabrikam", "selling-security", 30, None),
+    ("tom.fabrikam", "platform-basics", 45, 20),
+    ("raj.wideworld", "platform-basics", 35, None),
+    ("mia.proseware", "platform-basics", 280, 270),
+    ("mia.proseware", "selling-security", 80, 75),
+    ("leo.proseware", "platform-basics", 18, 10),
+    ("nina.lucerne", "platform-basics", 230, 225),
+    ("tan.woodgrove", "platform-basics", 310, 300),
+    ("tan.woodgrove", "advanced-deployment", 60, 52),
+    ("raj.woodgrove", "platform-basics", 90, 85),
+    ("eva.alpine", "platform-basics", 170, 160),
+    ("paul.alpine", "platform-basics", 130, 128),
+    ("dan.coho", "platform-basics", 340, 335),
+    ("sara.coho", "platform-basics", 210, 200),
+    ("joe.coho", "platform-basics", 110, 100),
+    ("amy.coho", "platform-basics", 28, 15),
+    ("hemi.tasman", "platform-basics", 190, 180),
+    ("kate.tasman", "platform-basics", 9, 5),
+]
+# Users certified about two years ago, whose certification runs out in so many
+# days (the dashboard's 30/60/90-day windows).
+EXPIRING = {"liu.yang": 20, "ines.fabrikam": 45, "ong.woodgrove": 80}
+CERTIFIED_COURSE = "platform-basics"
+
+
+def _moment(day, hour):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _activity_plan(today):
+    """ACTIVITY and EXPIRING as (username, course, enrolled on, completed on)."""
+    plan = [
+        (
+            username,
+            course,
+            today - dt.timedelta(days=enrolled),
+            None if completed is None else today - dt.timedelta(days=completed),
+        )
+        for username, course, enrolled, completed in ACTIVITY
+    ]
+    for username, days in EXPIRING.items():
+        completed = add_months(today + dt.timedelta(days=days), -24)
+        plan.append(
+            (username, CERTIFIED_COURSE, completed - dt.timedelta(days=5), completed)
+        )
+    return plan
+
+
+def _learn(user, course, enrolled_on, completed_on, certification):
+    """One user's pass through a course, on its days: the lessons (all of them,
+    or the first while in progress), the quiz answered right on the day of
+    completion and, for the certification's course, the award from that day.
+
+    Written as the rows the services leave (the award through `award_create`)
+    rather than by replaying each lesson through them: a replay costs about a
+    hundred queries a pass, and `seed_demo` runs in many tests.
+    """
+    lessons = list(course.lessons_for(audience_for(user)))
+    done = _moment(completed_on, 15) if completed_on else None
+    enrolment = Enrolment.objects.create(
+        user=user, course=course, partner=user.membership.partner, completed_at=done
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        enrolled_at=_moment(enrolled_on, 9)
+    )
+    LessonCompletion.objects.bulk_create(
+        LessonCompletion(enrolment=enrolment, lesson=lesson)
+        for lesson in (lessons if done else lessons[:1])
+    )
+    LessonCompletion.objects.filter(enrolment=enrolment).update(
+        completed_at=_moment(completed_on or enrolled_on, 11)
+    )
+    if done is None:
+        return
+    questions = course.question_blocks()
+    attempt = QuizAttempt.objects.create(
+        enrolment=enrolment,
+        layout=[
+            {"question": qid, "options": list(range(len(question["options"])))}
+            for qid, question in questions.items()
+        ],
+        answers={
+            qid: [
+                n for n, option in enumerate(question["options"]) if option["correct"]
+            ]
+            for qid, question in questions.items()
+        },
+        results=dict.fromkeys(questions, True),
+        score=100,
+        passed=True,
+        submitted_at=done,
+    )
+    QuizAttempt.objects.filter(pk=attempt.pk).update(
+        started_at=done - dt.timedelta(minutes=12)
+    )
+    if certification is not None and course.code == CERTIFIED_COURSE:
+        award = award_create(
+            user=user,
+            certification=certification,
+            issued_at=completed_on,
+            expires_at=add_months(completed_on, certification.validity_months),
+        )
+        CertificationAward.objects.filter(pk=award.pk).update(created_at=done)
+
+
+def seed_activity(*, stdout):
+    """The demo users' learning (ACTIVITY, EXPIRING) not in yet."""
+    today = timezone.localdate()
+    plan = _activity_plan(today)
+    users = User.objects.select_related("membership__partner__tier").in_bulk(
+        [row[0] for row in plan], field_name="username"
+    )
+    certification = Certification.objects.filter(code=CERTIFICATION["code"]).first()
+    courses = {course.code: course for course in CoursePage.objects.live()}
+    started = set(
+        Enrolment.objects.filter(user__in=users.values()).values_list(
+            "user__username", "course__code"
+        )
+    )
+    added = 0
+    for username, code, enrolled_on, completed_on in plan:
+        user, course = users.get(username), courses.get(code)
+        if user is None or course is None or (username, code) in started:
+            continue
+        _learn(user, course, enrolled_on, completed_on, certification)
+        added += 1
+    if added:
+        stdout.write(f"Learning: {added} demo enrolments of partner users.")
+
+
 @transaction.atomic
 def seed_learning(*, stdout):
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
@@ -222,3 +383,4 @@ def seed_learning(*, stdout):
         ]
         path.save()
         stdout.write(f"Created the learning path {spec['name']}.")
+    seed_activity(stdout=stdout)

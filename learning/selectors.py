@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, DateField, Prefetch, Q
+from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from partner_portal.partners.access import Audience, audience_for
@@ -293,11 +294,15 @@ def _awards_of(viewer):
     return partner_owned.policy_for(CertificationAward).visible_to(viewer)
 
 
+def _expiring(awards, days: int, today: date):
+    """The awards that run out within `days` of `today`, not revoked."""
+    return awards.expiring_between(today, today + timedelta(days))
+
+
 def expiring_awards(days: int, *, viewer, today: date | None = None):
     today = today or timezone.localdate()
     return (
-        _awards_of(viewer)
-        .expiring_between(today, today + timedelta(days))
+        _expiring(_awards_of(viewer), days, today)
         .select_related("certification", "user", "partner")
         .order_by("expires_at")
     )
@@ -312,3 +317,99 @@ def certified_users_per_partner(*, viewer, today: date | None = None):
         .annotate(users=Count("user_id", distinct=True))
         .order_by("-users", "partner__name")
     )
+
+
+def lessons_completed_by_partner(partners, start, end) -> dict[int, int]:
+    """{partner id: lessons completed} by the users of `partners` (a queryset)
+    from the moment `start` to just before `end`; one aggregate."""
+    rows = (
+        LessonCompletion.objects.filter(
+            enrolment__partner__in=partners,
+            completed_at__gte=start,
+            completed_at__lt=end,
+        )
+        .order_by()
+        .values("enrolment__partner_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["enrolment__partner_id"]: row["count"] for row in rows}
+
+
+# Scorecards ------------------------------------------------------------------------
+
+
+def completions_per(enrolments, first: date, last: date, *, by) -> list[dict]:
+    """[{*by, "count"}] of the course completions of `enrolments` (scoped) from the
+    local day `first` to `last`, both included, grouped by `by`: any of
+    "partner_id" and "quarter" (the first day of the completion's quarter); one
+    aggregate."""
+    return list(
+        enrolments.filter(completed_at__date__gte=first, completed_at__date__lte=last)
+        .annotate(quarter=TruncQuarter("completed_at", output_field=DateField()))
+        .order_by()
+        .values(*by)
+        .annotate(count=Count("pk"))
+    )
+
+
+def certified_users_on(awards, days) -> dict[date, int]:
+    """{day: distinct users holding an award of `awards` (scoped) active that day}
+    for each of `days`; one aggregate, a filtered count per day."""
+    counts = awards.order_by().aggregate(
+        **{
+            f"on_{index}": Count(
+                "user_id",
+                distinct=True,
+                filter=CertificationAward.objects.active_q(day),
+            )
+            for index, day in enumerate(days)
+        }
+    )
+    return {day: counts[f"on_{index}"] for index, day in enumerate(days)}
+
+
+# The channel dashboard -------------------------------------------------------------
+
+# The dashboard's windows for certifications about to expire, in days from today.
+EXPIRY_WINDOWS = (30, 60, 90)
+
+
+def expiring_counts(
+    awards, today: date, windows: tuple[int, ...] = EXPIRY_WINDOWS
+) -> dict[int, int]:
+    """{days: how many of `awards` (scoped) run out within that many days of
+    `today`}, each as `expiring_awards(days)` lists them; one aggregate."""
+    counts = (
+        _expiring(awards, max(windows), today)
+        .order_by()
+        .aggregate(
+            **{
+                f"within_{days}": Count(
+                    "pk", filter=Q(expires_at__lte=today + timedelta(days))
+                )
+                for days in windows
+            }
+        )
+    )
+    return {days: counts[f"within_{days}"] for days in windows}
+
+
+def enrolments_by_month(enrolments, first: date, last: date) -> dict[date, dict]:
+    """{first day of a month: {"enrolled", "completed"}} of `enrolments` (scoped):
+    the passes begun, and those completed, in each month from the local day
+    `first` to `last`, both included; two aggregates. Months with neither are
+    left out."""
+    months: dict[date, dict] = {}
+    for event, field in (("enrolled", "enrolled_at"), ("completed", "completed_at")):
+        rows = (
+            enrolments.filter(**{f"{field}__date__range": (first, last)})
+            .annotate(month=TruncMonth(field, output_field=DateField()))
+            .order_by()
+            .values("month")
+            .annotate(count=Count("pk"))
+        )
+        for row in rows:
+            months.setdefault(row["month"], {"enrolled": 0, "completed": 0})[event] = (
+                row["count"]
+            )
+    return months

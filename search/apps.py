@@ -14,3 +14,9 @@ class SearchConfig(AppConfig):
         outbox.connect()
         tasks.connect(self)
         register_work(WorkSource(90, admin_work.searches_found_nothing))
+
+    def seed_demo(self, *, stdout):
+        """Load this app's part of the demo data set (see `manage.py seed_demo`)."""
+        from .demo import seed_searches
+
+        seed_searches(stdout=stdout)

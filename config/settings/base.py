@@ -62,10 +62,12 @@ LOCAL_APPS = [
     "partner_portal.deals",
     "partner_portal.support",
     "partner_portal.resources",
+    "partner_portal.analytics",
     "search",
     "partner_portal.api",
     "learning",
     "partner_portal.worker",
+    "partner_portal.charts",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -119,6 +121,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
     }
+# Analytics (the dashboard, scorecards, health scores) read from a PostgreSQL read
+# replica when ANALYTICS_DATABASE_URL names one; without it they read the primary.
+if env("ANALYTICS_DATABASE_URL", default=""):
+    DATABASES["analytics"] = env.db("ANALYTICS_DATABASE_URL")
+DATABASE_ROUTERS = ["partner_portal.analytics.router.AnalyticsRouter"]
+# Partner health (partner_portal/analytics/health): a partner whose latest score
+# (0-100) is below this is listed as at risk; with PARTNER_HEALTH_AUTO_AT_RISK the
+# nightly run also moves such active partners to the "at risk" stage.
+PARTNER_HEALTH_AT_RISK_BELOW = env.int("PARTNER_HEALTH_AT_RISK_BELOW", default=40)
+PARTNER_HEALTH_AUTO_AT_RISK = env.bool("PARTNER_HEALTH_AUTO_AT_RISK", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
@@ -277,8 +289,8 @@ ELASTICSEARCH_BREAKER_COOLDOWN = env.float(
 )
 
 # The portal's policy: its own files only, no inline script, style or event handler.
-# What the server writes inline itself (a sales chart's stylesheet) carries the
-# request's nonce (request.csp_nonce).
+# The chart scripts carry the request's nonce too (request.csp_nonce); a chart's data
+# is JSON in a json_script element, which the browser never runs.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

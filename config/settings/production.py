@@ -40,8 +40,7 @@ STORAGES = {
 # PostgreSQL connection costs a server process and cold catalogue caches, more than
 # most pages take. The connection is checked before a request reuses it, so one the
 # database dropped (a restart) is replaced instead of failing the request.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(  # noqa: F405
-    "CONN_HEALTH_CHECKS", default=True
-)
+for _database in DATABASES.values():  # noqa: F405 (the primary and any replica)
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+    _database["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405

@@ -56,11 +56,16 @@ class AwardStatus(models.TextChoices):
 
 
 class CertificationAwardQuerySet(models.QuerySet):
-    def active_on(self, day: date):
-        """Awards active on `day`: issued_at ≤ day < expires_at, not revoked by then."""
-        return self.filter(issued_at__lte=day, expires_at__gt=day).filter(
+    @staticmethod
+    def active_q(day: date) -> Q:
+        """Awards active on `day`: issued_at ≤ day < expires_at, not revoked by then
+        (a condition, for filtered counts over several days)."""
+        return Q(issued_at__lte=day, expires_at__gt=day) & (
             Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
         )
+
+    def active_on(self, day: date):
+        return self.filter(self.active_q(day))
 
     def expiring_between(self, start: date, end: date):
         return self.filter(

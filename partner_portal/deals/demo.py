@@ -6,6 +6,10 @@ would; the overdue one is then moved back in time, as if submitted a week ago.
 The demo staff groups get the deal permissions: channel account managers see and
 decide their own partners' registrations, program managers every partner's, and
 keep the lists, settings and imports.
+
+The partners recruited from demo applications (partners.demo) register their
+first deal so many days after they became active; staff approve it the next
+day, and one whose protection window has ended since was won.
 """
 
 import datetime as dt
@@ -15,6 +19,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from partner_portal.partners.demo import recruited_partners
 from partner_portal.partners.models import Partner, Product, User
 from partner_portal.workdays.calendar import add_business_days
 
@@ -200,6 +205,75 @@ DEMO_DEALS = [
 ]
 
 
+# The customers of the recruited partners' first registrations, in turn.
+FIRST_CUSTOMERS = [
+    ("City Power & Light", "citypower.example"),
+    ("Consolidated Messenger", "consolidated.example"),
+    ("Lamna Healthcare", "lamna.example"),
+    ("Tailwind Traders", "tailwindtraders.example"),
+    ("Nod Publishers", "nodpublishers.example"),
+    ("Woodgrove Bank", "woodgrovebank.example"),
+]
+
+
+def _first_deals(today, decider) -> int:
+    """The recruited partners' first registrations not in yet; returns how many
+    were added. Submitted and approved through the services, then moved back to
+    the days they happened on."""
+    added = 0
+    for index, (partner, active_at, row) in enumerate(recruited_partners()):
+        days = row.get("first_deal_days")
+        if days is None or Deal.objects.filter(partner=partner).exists():
+            continue
+        by = partner.memberships.first().user
+        customer, domain = FIRST_CUSTOMERS[index % len(FIRST_CUSTOMERS)]
+        value = Decimal(25000 + 5000 * index)
+        deal = deal_save(
+            partner=partner,
+            by=by,
+            products=Product.objects.filter(name__in=row["products"][:1]),
+            customer_name=customer,
+            customer_domain=domain,
+            country=partner.country,
+            region=partner.region,
+            estimated_value=value,
+            currency="CNY" if partner.country == "CN" else "USD",
+            expected_close_date=today + dt.timedelta(days=60),
+            notes="Demo registration: the partner's first.",
+        )
+        deal = deal_submit(deal=deal, by=by)
+        deal = deal_decide(deal=deal, by=decider, decision="approve")
+        submitted = active_at + dt.timedelta(days=days)
+        decided = submitted + dt.timedelta(days=1)
+        settings = DealSettings.load()
+        protected_until = timezone.localdate(decided) + dt.timedelta(
+            days=settings.protection_days
+        )
+        Deal.objects.filter(pk=deal.pk).update(
+            submitted_at=submitted,
+            decision_due=add_business_days(submitted, settings.decision_business_days),
+            decided_at=decided,
+            protected_until=protected_until,
+            expected_close_date=protected_until - dt.timedelta(days=10),
+        )
+        DealEvent.objects.filter(deal=deal, action=DealEvent.Action.SUBMITTED).update(
+            at=submitted
+        )
+        DealEvent.objects.filter(deal=deal, action=DealEvent.Action.APPROVED).update(
+            at=decided
+        )
+        DealEvent.objects.filter(deal=deal, action=DealEvent.Action.CREATED).update(
+            at=submitted
+        )
+        if protected_until < today:
+            deal_win(deal=deal, by=by, final_value=value)
+            DealEvent.objects.filter(deal=deal, action=DealEvent.Action.WON).update(
+                at=decided + dt.timedelta(days=30)
+            )
+        added += 1
+    return added
+
+
 def _decider():
     return User.objects.filter(username="pm").first()
 
@@ -265,6 +339,9 @@ def _demo_deal(row, today, decider):
 @transaction.atomic
 def seed_deals(*, stdout):
     _grant_group_permissions()
+    first = _first_deals(timezone.localdate(), _decider())
+    if first:
+        stdout.write(f"Deals: {first} first registrations of recruited partners.")
     demo_partners = Partner.objects.filter(external_id__startswith="P-")
     if Deal.objects.filter(partner__in=demo_partners).exists():
         stdout.write("Deals: the demo partners have registrations; none added.")

@@ -2,16 +2,21 @@
 two programs and their issued statements.
 
 Loaded through the sales import itself, with dates counted back from the day of
-seeding so that the trailing-12-month figures always show something.
+seeding so that the trailing-12-month figures always show something. The peer
+partners (partners.demo) sell about their demo annual revenue; the partners
+recruited from demo applications make their first sale so many days after they
+became active, and sell monthly from then on.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
 from learning.selectors import certification_choices
+from partner_portal.partners.demo import peer_partners, recruited_partners
 from partner_portal.partners.models import Partner
 
 from .models import Program, SalesRecord, SalesSource, Statement
@@ -101,6 +106,69 @@ def demo_rows(partners, today):
         number += 1
 
 
+def _invoice(partner, date, lines):
+    """The rows of one demo invoice: `lines` are (sku, quantity, amount)."""
+    return [
+        {
+            "invoice_number": f"DEMO-{partner.external_id}-{date:%Y%m%d}",
+            "line_number": str(number),
+            "partner_external_id": partner.external_id,
+            "date": date.isoformat(),
+            "sku": sku,
+            "quantity": str(quantity),
+            "amount": f"{amount:.2f}",
+            "currency": CURRENCY.get(partner.country, "USD"),
+        }
+        for number, (sku, quantity, amount) in enumerate(lines, start=1)
+    ]
+
+
+def peer_rows(today):
+    """A year of monthly invoices of each peer partner, summing to about its
+    annual revenue; the trend tilts the months (a positive one: the later higher)."""
+    rows = []
+    for partner, annual, trend in peer_partners():
+        base = annual / 12
+        for month in range(12):
+            date = today - datetime.timedelta(days=15 + 30 * month)
+            amount = base * (1 + trend * (Decimal("5.5") - month) / Decimal("5.5"))
+            cloud = (amount * Decimal("0.7")).quantize(Decimal("0.01"))
+            support = (amount - cloud).quantize(Decimal("0.01"))
+            rows += _invoice(
+                partner,
+                date,
+                [
+                    ("CLOUD-PRO", max(1, round(cloud / SKUS[1][1])), cloud),
+                    ("SUPPORT-24", max(1, round(support / SKUS[2][1])), support),
+                ],
+            )
+    return rows
+
+
+def first_sales_rows(today):
+    """Invoices of the recruited partners: the first on the day their demo
+    application says, then one every 30 days up to today."""
+    rows = []
+    for partner, active_at, row in recruited_partners():
+        days = row.get("first_sale_days")
+        if days is None:
+            continue
+        date = timezone.localdate(active_at) + datetime.timedelta(days=days)
+        quantity = 2
+        while date <= today:
+            rows += _invoice(
+                partner,
+                date,
+                [
+                    ("CLOUD-STD", quantity, SKUS[0][1] * quantity),
+                    ("SUPPORT-24", 1, SKUS[2][1]),
+                ],
+            )
+            date += datetime.timedelta(days=30)
+            quantity = quantity % 4 + 1
+    return rows
+
+
 @transaction.atomic
 def seed_sales(*, stdout):
     _grant_group_permissions()
@@ -110,8 +178,11 @@ def seed_sales(*, stdout):
     partners = Partner.objects.filter(external_id__startswith="P-").order_by(
         "external_id"
     )
+    today = timezone.localdate()
+    rows = [row for _number, row in demo_rows(list(partners), today)]
+    rows += peer_rows(today) + first_sales_rows(today)
     result = sales_import_rows(
-        rows=demo_rows(list(partners), timezone.localdate()),
+        rows=enumerate(rows, start=1),
         name="Demo sales",
         kind=SalesSource.Kind.DEMO,
     )

@@ -1,14 +1,34 @@
 """Reads of the sales ledger."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import (
+    Coalesce,
+    Left,
+    StrIndex,
+    TruncMonth,
+    TruncQuarter,
+)
 
-from partner_portal.partners.models import Partner
+from partner_portal.partners.models import Partner, TierChange
 from partner_portal.partners.ownership import partner_owned
 
 from .models import SalesImportJob, SalesRecord, SalesSource
@@ -137,3 +157,113 @@ def sales_import_jobs_visible_to(user) -> QuerySet[SalesImportJob]:
     if not user.is_authenticated:
         return SalesImportJob.objects.none()
     return SalesImportJob.objects.filter(created_by=user)
+
+
+# The SKU family is a SKU's code up to its first hyphen: CLOUD-PRO and CLOUD-STD are
+# both CLOUD; a SKU without a hyphen is its own family.
+def sku_family_expression():
+    return Case(
+        When(sku__contains="-", then=Left("sku", StrIndex("sku", Value("-")) - 1)),
+        default=F("sku"),
+    )
+
+
+def sku_family(sku: str) -> str:
+    return sku.split("-", 1)[0]
+
+
+def lines_of(partners: QuerySet[Partner], first, last) -> QuerySet[SalesRecord]:
+    """The lines of `partners` dated from `first` to `last`, both included."""
+    return SalesRecord.objects.filter(partner__in=partners).in_period(first, last)
+
+
+def revenue_by_month(lines: QuerySet[SalesRecord]) -> dict[str, dict]:
+    """{currency: {first day of a month: sum}} of the lines, one aggregate."""
+    rows = (
+        lines.annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("currency", "month")
+        .annotate(amount=Sum("amount"))
+    )
+    sums: dict[str, dict] = {}
+    for row in rows:
+        sums.setdefault(row["currency"], {})[row["month"]] = row["amount"]
+    return sums
+
+
+def revenue_by(lines: QuerySet[SalesRecord], dimension: str) -> list[dict]:
+    """[{"key", "currency", "amount"}] of the lines grouped by `dimension`, one
+    aggregate, the largest first:
+
+    - "tier": the tier the partner held on the line's date (its tier history), so a
+      partner promoted mid-period counts under each tier for its own days;
+    - "region", "partner": the partner's region, the partner's id;
+    - "sku_family": see `sku_family_expression`.
+    """
+    key = {
+        "tier": Coalesce(
+            Subquery(
+                TierChange.objects.filter(
+                    partner=OuterRef("partner_id"), effective_from__lte=OuterRef("date")
+                )
+                .order_by("-effective_from", "-id")
+                .values("tier_id")[:1]
+            ),
+            F("partner__tier_id"),
+            output_field=BigIntegerField(),
+        ),
+        "region": F("partner__region"),
+        "partner": F("partner_id"),
+        "sku_family": sku_family_expression(),
+    }[dimension]
+    return list(
+        lines.annotate(key=key)
+        .order_by()
+        .values("key", "currency")
+        .annotate(amount=Sum("amount"))
+        .order_by("currency", "-amount", "key")
+    )
+
+
+def revenue_against_before(
+    lines: QuerySet[SalesRecord], split: datetime.date
+) -> list[dict]:
+    """[{"partner_id", "currency", "now", "before", "lines"}] of the lines, one
+    aggregate: per partner and currency the sum dated from `split` on ("now"), the
+    sum dated before it ("before"), and how many lines there are in all."""
+    return list(
+        lines.order_by()
+        .values("partner_id", "currency")
+        .annotate(
+            now=Coalesce(Sum("amount", filter=Q(date__gte=split)), Decimal("0")),
+            before=Coalesce(Sum("amount", filter=Q(date__lt=split)), Decimal("0")),
+            lines=Count("pk"),
+        )
+    )
+
+
+# Scorecards ------------------------------------------------------------------------
+
+
+def revenue_per(lines: QuerySet[SalesRecord], *, by: Sequence[str]) -> list[dict]:
+    """[{*by, "currency", "amount"}] of the lines (`lines_of`, scoped), one aggregate,
+    grouped by currency and by `by`: any of "partner_id" and "quarter" (the first day
+    of the calendar quarter of the line's date). Returns are deducted."""
+    return list(
+        lines.annotate(quarter=TruncQuarter("date"))
+        .order_by()
+        .values(*by, "currency")
+        .annotate(amount=Sum("amount"))
+    )
+
+
+def first_sale(lines: QuerySet[SalesRecord], partner) -> Subquery:
+    """The day of the partner's (an outer reference) first sale among `lines`: its
+    first line of a positive amount, as a return is no sale; None if it has none
+    (the recruitment funnel's "first sale")."""
+    return Subquery(
+        lines.filter(partner=partner, amount__gt=0)
+        .order_by("date", "pk")
+        .values("date")[:1],
+        output_field=DateField(),
+    )

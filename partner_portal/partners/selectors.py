@@ -1,9 +1,35 @@
 """Reads about partners and their users."""
 
-from django.db.models import Exists, OuterRef, Subquery
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from .models import Partner, PartnerMembership, Stage, Tier, TierChange
+from partner_portal.medians import DaysBetween, Median
+
+from .models import (
+    Application,
+    Partner,
+    PartnerMembership,
+    Stage,
+    StageChange,
+    Tier,
+    TierChange,
+)
 
 
 def membership_for(user):
@@ -19,7 +45,9 @@ def membership_for(user):
     if not cached.is_cached(user):
         cached.set_cached_value(
             user,
-            PartnerMembership.objects.select_related("partner__tier")
+            PartnerMembership.objects.select_related(
+                "partner__tier", "partner__account_manager"
+            )
             .filter(user=user)
             .first(),
         )
@@ -98,3 +126,116 @@ def onboarding_card(request):
         return None
     remaining = sum(1 for i in checklist if i["step"].required and not i["done"])
     return {"checklist": checklist, "remaining": remaining}
+
+
+def users_by_partner(partners, signed_in_since) -> dict[int, dict[str, int]]:
+    """{partner id: {"users", "signed_in"}} of `partners` (a queryset): the
+    partner's active users, and how many of them last signed in at or after
+    `signed_in_since` (a moment); one aggregate. Partners without users are left
+    out."""
+    rows = (
+        PartnerMembership.objects.filter(partner__in=partners, user__is_active=True)
+        .order_by()
+        .values("partner_id")
+        .annotate(
+            users=Count("pk"),
+            signed_in=Count("pk", filter=Q(user__last_login__gte=signed_in_since)),
+        )
+    )
+    return {
+        row["partner_id"]: {"users": row["users"], "signed_in": row["signed_in"]}
+        for row in rows
+    }
+
+
+# The recruitment funnel ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    """How many of the applications reached a step, and the median days they took
+    from the step before (None for the first step, or when none reached it)."""
+
+    key: str
+    count: int
+    median_days: float | None
+
+
+def applications_submitted(first, last) -> QuerySet[Application]:
+    """The applications submitted from `first` to `last` (local days, both
+    included): the funnel's cohort, followed to today."""
+    return Application.objects.filter(submitted_at__date__range=(first, last))
+
+
+def approved_at():
+    """When an application was approved (None unless it was)."""
+    return Case(
+        When(status=Application.Status.APPROVED, then=F("reviewed_at")),
+        output_field=DateTimeField(),
+    )
+
+
+def first_entered(stage: str, partner) -> Subquery:
+    """When the partner (an outer reference) first entered `stage`, from its stage
+    history; None if it never did."""
+    return Subquery(
+        StageChange.objects.filter(partner=partner, to_stage=stage)
+        .order_by("changed_at", "pk")
+        .values("changed_at")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def application_funnel(
+    applications: QuerySet[Application], milestones: Sequence[tuple[str, Expression]]
+) -> list[FunnelStep]:
+    """The funnel of `applications` through `milestones` ((key, moment) in order,
+    each moment an expression over an application: `approved_at()`, a subquery of
+    another app's records), after the first step, "submitted"; one aggregate.
+
+    An application reaches a step when that step's moment and every earlier one
+    exist, at the latest of them: a partner that registered a deal while still
+    onboarding reaches "first deal" the moment it becomes active. So each step
+    holds a part of the one before, and its days from it are never negative.
+    """
+    moments = {"submitted": F("submitted_at"), **dict(milestones)}
+    keys = list(moments)
+    # Each moment is computed once per application, in an inner query that the
+    # aggregate reads as columns (`distinct()` has Django select from it).
+    rows = (
+        applications.order_by()
+        .values("pk")
+        .annotate(**{f"moment_{key}": moment for key, moment in moments.items()})
+        .distinct()
+    )
+
+    def reached(index: int) -> Q:
+        return Q(
+            *(Q(**{f"moment_{key}__isnull": False}) for key in keys[1 : index + 1])
+        )
+
+    def reached_at(index: int):
+        if index == 0:
+            return F("moment_submitted")
+        return Case(
+            When(
+                reached(index),
+                then=Greatest(*(F(f"moment_{key}") for key in keys[: index + 1])),
+            ),
+            output_field=DateTimeField(),
+        )
+
+    aggregates = {}
+    for index, key in enumerate(keys):
+        aggregates[f"count_{key}"] = Count(
+            "pk", filter=reached(index) if index else None
+        )
+        if index:
+            aggregates[f"days_{key}"] = Median(
+                DaysBetween(reached_at(index), reached_at(index - 1))
+            )
+    totals = rows.aggregate(**aggregates)
+    return [
+        FunnelStep(key, totals[f"count_{key}"], totals.get(f"days_{key}"))
+        for key in keys
+    ]

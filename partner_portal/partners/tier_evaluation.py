@@ -36,6 +36,9 @@ class RequirementResult:
     required: str
     actual: str
     met: bool
+    # What is measured: "revenue", "certified_users" or "agreement" (from
+    # `_requirements_of`), so a reader can word the gap without parsing the label.
+    kind: str
 
 
 def _requirements_of(tier):
@@ -88,6 +91,7 @@ def requirements_report(
                             f"{required:.2f}",
                             f"{actual:.2f}",
                             actual >= required,
+                            kind,
                         )
                     )
                 elif kind == "certified_users":
@@ -105,6 +109,7 @@ def requirements_report(
                             str(required),
                             str(actual),
                             actual >= required,
+                            kind,
                         )
                     )
                 else:
@@ -116,6 +121,7 @@ def requirements_report(
                             _("accepted"),
                             _("accepted") if met else _("not accepted"),
                             met,
+                            kind,
                         )
                     )
         report[partner.pk] = results

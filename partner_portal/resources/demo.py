@@ -1,5 +1,8 @@
-"""The resources part of the demo data set: a library, a policy, an announcement."""
+"""The resources part of the demo data set: a library, a policy, an announcement,
+and the partner users' downloads of the assets over the months before their last
+sign-in, each of an asset the user may see."""
 
+import datetime as dt
 import io
 
 from django.core.files.base import ContentFile
@@ -10,11 +13,19 @@ from wagtail.models import Site
 
 from PIL import Image as PILImage
 
-from partner_portal.partners.models import AccessLevel, Product, Tier
+from partner_portal.partners.access import Audience
+from partner_portal.partners.models import (
+    AUDIENCE_STAGES,
+    AccessLevel,
+    PartnerMembership,
+    Product,
+    Tier,
+)
 
 from .models import (
     AnnouncementPage,
     AssetPage,
+    DownloadEvent,
     PolicyPage,
     PortalDocument,
     PortalImage,
@@ -211,4 +222,55 @@ def seed_resources(*, stdout):
         )
         library.add_child(instance=announcement)
         announcement.save_revision().publish()
-    stdout.write("Resources: library, assets, a policy and an announcement.")
+    downloads = _downloads(library)
+    stdout.write(
+        f"Resources: library, assets, a policy, an announcement and "
+        f"{downloads} demo downloads."
+    )
+
+
+def _downloads(library) -> int:
+    """Downloads by the demo's partner users (their addresses are at `.example`,
+    a domain no real user has) who have signed in, unless they have downloaded
+    already: a few assets each, spread over the five months up to their last
+    sign-in. Returns how many were added."""
+    memberships = PartnerMembership.objects.filter(
+        partner__stage__in=AUDIENCE_STAGES,
+        user__last_login__isnull=False,
+        user__email__endswith=".example",
+    ).select_related("user", "partner__tier")
+    done = set(
+        DownloadEvent.objects.filter(
+            user__in=[membership.user for membership in memberships]
+        ).values_list("user_id", flat=True)
+    )
+    assets = list(
+        AssetPage.objects.child_of(library)
+        .live()
+        .select_related("document", "min_tier")
+        .order_by("pk")
+    )
+    events = []
+    for number, membership in enumerate(memberships.order_by("user__username")):
+        if membership.user_id in done:
+            continue
+        audience = Audience(
+            tier_rank=membership.partner.tier.rank, partner_id=membership.partner_id
+        )
+        seen = [asset for asset in assets if audience.may_see(asset)]
+        last = membership.user.last_login
+        for index, asset in enumerate(seen):
+            # Between none and three downloads of each asset, the same every run.
+            for time in range((number + index) % 4):
+                events.append(
+                    DownloadEvent(
+                        user=membership.user,
+                        partner=membership.partner,
+                        document=asset.document,
+                        asset=asset,
+                        downloaded_at=last
+                        - dt.timedelta(days=(index * 11 + time * 37) % 150, hours=1),
+                    )
+                )
+    DownloadEvent.objects.bulk_create(events)
+    return len(events)

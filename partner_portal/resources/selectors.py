@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from partner_portal.partners.access import Audience, audience_for, users_who_may_see
@@ -18,11 +18,14 @@ from .models import (
     AssetPage,
     AssetTag,
     AssetType,
+    DownloadEvent,
     PolicyAcknowledgement,
     PolicyPage,
 )
 
 PAGE_SIZE = 12
+# Announcements and policies a card on the partner home names.
+CARD_ITEMS = 5
 SORTS = {
     "newest": _("Newest"),
     "downloads": _("Most downloaded"),
@@ -196,24 +199,30 @@ def visible_announcements(*, audience: Audience):
     return AnnouncementPage.objects.live().filter(audience.q())
 
 
-def announcements_card(request) -> dict | None:
-    """The partner home card: the latest announcements the user may see."""
-    audience = audience_for(request.user)
-    announcements = visible_announcements(audience=audience).order_by(
-        "-first_published_at"
+def announcements_read(user):
+    """The announcements the user may see, each marked `is_read` when they opened it,
+    the latest first."""
+    return (
+        visible_announcements(audience=audience_for(user))
+        .annotate(is_read=Exists(_read_by(user)))
+        .order_by("-first_published_at")
     )
-    if request.user.is_authenticated:
-        announcements = announcements.annotate(
-            is_read=Exists(
-                AnnouncementRead.objects.filter(
-                    user=request.user, announcement=OuterRef("pk")
-                )
-            )
-        )
-    announcements = list(announcements[:5])
-    if not announcements:
-        return None
-    return {"announcements": announcements}
+
+
+def _read_by(user):
+    return AnnouncementRead.objects.filter(user=user, announcement=OuterRef("pk"))
+
+
+def announcements_card(request) -> dict:
+    """The partner home card: how many announcements the user may see and has not
+    opened, and the latest few; an empty state when there are none."""
+    user = request.user
+    return {
+        "announcements": list(announcements_read(user)[:CARD_ITEMS]),
+        "unread": visible_announcements(audience=audience_for(user))
+        .exclude(Exists(_read_by(user)))
+        .count(),
+    }
 
 
 def pending_policies(user):
@@ -235,6 +244,15 @@ def pending_policies(user):
         )
         .order_by("title")
     )
+
+
+def policies_card(request) -> dict | None:
+    """The partner home card: how many policies the partner user has yet to
+    acknowledge, and the first few; an empty state when there are none."""
+    if not audience_for(request.user).is_partner:
+        return None
+    policies = list(pending_policies(request.user).only("title", "url_path"))
+    return {"policies": policies[:CARD_ITEMS], "count": len(policies)}
 
 
 def policy_audience_users(policy: PolicyPage, *, viewer):
@@ -288,4 +306,52 @@ def policy_missing_users(policy: PolicyPage, *, viewer):
         )
         .select_related("membership__partner")
         .order_by("membership__partner__name", "username")
+    )
+
+
+def downloads_by_partner(partners, start, end) -> dict[int, int]:
+    """{partner id: downloads} by the users of `partners` (a queryset) from the
+    moment `start` to just before `end`; one aggregate."""
+    rows = (
+        DownloadEvent.objects.filter(
+            partner__in=partners, downloaded_at__gte=start, downloaded_at__lt=end
+        )
+        .order_by()
+        .values("partner_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["partner_id"]: row["count"] for row in rows}
+
+
+def _downloaded_in(downloads, first, last):
+    return downloads.filter(downloaded_at__date__range=(first, last)).order_by()
+
+
+def download_totals(downloads, first, last) -> dict[str, int]:
+    """{"downloads", "users", "assets"} of `downloads` (scoped) from the local day
+    `first` to `last`, both included: how many, by how many users, of how many
+    assets; one aggregate."""
+    return _downloaded_in(downloads, first, last).aggregate(
+        downloads=Count("pk"),
+        users=Count("user", distinct=True),
+        assets=Count("asset", distinct=True),
+    )
+
+
+def top_assets(downloads, first, last, limit: int) -> list[dict]:
+    """[{"asset", "title", "asset_type", "language", "downloads", "users"}]: the
+    `limit` assets most downloaded among `downloads` (scoped) from the local day
+    `first` to `last`, the most first; one aggregate. A document downloaded
+    outside an asset page counts in `download_totals` only."""
+    return list(
+        _downloaded_in(downloads, first, last)
+        .filter(asset__isnull=False)
+        .values(
+            "asset",
+            title=F("asset__title"),
+            asset_type=F("asset__asset_type"),
+            language=F("asset__language"),
+        )
+        .annotate(downloads=Count("pk"), users=Count("user", distinct=True))
+        .order_by("-downloads", "title", "asset")[:limit]
     )

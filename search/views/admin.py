@@ -1,7 +1,5 @@
 """The editors' report of what partners search for, and what finds nothing."""
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.filters import WagtailFilterSet
@@ -14,6 +12,7 @@ import django_filters
 from partner_portal.tabular.export import SafeExportMixin
 
 from ..models import SearchClick, SearchQuery, SearchSource
+from ..selectors import search_terms
 
 
 class SearchTermsFilterSet(WagtailFilterSet):
@@ -66,7 +65,7 @@ class SearchTermsReportView(SafeExportMixin, ReportView):
 
     def get_queryset(self):
         searches = self.filter_queryset(SearchQuery.objects.all())
-        clicks = SearchClick.objects.filter(text=OuterRef("text"))
+        clicks = SearchClick.objects.all()
         period = self.filters.is_valid() and self.filters.form.cleaned_data.get(
             "searched_at"
         )
@@ -74,15 +73,4 @@ class SearchTermsReportView(SafeExportMixin, ReportView):
             clicks = clicks.filter(clicked_at__gte=period.start)
         if period and period.stop:
             clicks = clicks.filter(clicked_at__lte=period.stop)
-        clicks = clicks.values("text").annotate(n=Count("pk")).values("n")
-        return (
-            searches.values("text")
-            .annotate(
-                searches=Count("pk"),
-                found_nothing=Count("pk", filter=Q(results=0)),
-                users=Count("user", distinct=True),
-                last_searched=Max("searched_at"),
-                clicks=Coalesce(Subquery(clicks, output_field=IntegerField()), 0),
-            )
-            .order_by("-searches", "text")
-        )
+        return search_terms(searches, clicks)

@@ -11,6 +11,7 @@ from learning.models import (
     LearningPath,
     LessonPage,
 )
+from tests.snapshots import demo_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def _counts():
 
 
 def test_seed_demo_creates_courses_once(client):
-    call_command("seed_demo", stdout=StringIO())
+    demo_seed()
     first = _counts()
     assert first == (1, 3, 5, 1, 2)
     call_command("seed_demo", stdout=StringIO())
@@ -46,7 +47,7 @@ def test_seed_demo_creates_courses_once(client):
 def test_the_demo_silver_sales_user_sees_the_sales_path(client):
     from partner_portal.partners.models import User
 
-    call_command("seed_demo", stdout=StringIO())
+    demo_seed()
     client.force_login(User.objects.get(username="silver.user"))
     content = client.get("/learning/").content.decode()
     assert "Sales at Silver" in content and "Selling security" in content

@@ -9,14 +9,12 @@ and other control characters.
 """
 
 import datetime
-import io
 import uuid
 from urllib.parse import quote, urljoin
 
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.core.management import call_command
 from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
@@ -46,6 +44,7 @@ from search.models import SearchQuery
 from search.services import click_token
 from tests.factories import MembershipFactory, PartnerFactory
 from tests.partner_portal.api.conftest import token_client
+from tests.snapshots import demo_seed
 
 PAYLOAD = "a\x00b\x01\x08\x0b\x0c\x0e\x1b\x7f\x85\x9fc\t\r\nd"
 # Every parameter a portal view reads from the query string, besides the fields of
@@ -73,7 +72,7 @@ EXCLUDED_PREFIXES = ("admin/", "api/")
 def demo(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ELASTICSEARCH_INDEX_PREFIX = f"cplms-test-{uuid.uuid4().hex[:8]}"
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_seed()
     yield
     get_client().indices.delete(
         index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*", ignore_unavailable=True
@@ -122,10 +121,15 @@ def _samples(partner_user):
             "sales-list",
             "resources-announcements-feed",
             "policies-pending",
+            "announcements",
             "sitemap",
             "learning-home",
             "company-profile",
             "company-users",
+            "company-scorecard",
+            "password-reset",
+            "password-reset-done",
+            "password-reset-complete",
             "search",
             "search-suggest",
             "portal-home",
@@ -137,6 +141,15 @@ def _samples(partner_user):
         "wagtaildocs_serve": [document.url],
         "wagtaildocs_authenticate_with_password": [
             reverse("wagtaildocs_authenticate_with_password", args=[1])
+        ],
+        "password-reset-confirm": [
+            reverse(
+                "password-reset-confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(partner_user.pk)),
+                    "token": default_token_generator.make_token(partner_user),
+                },
+            )
         ],
         "invitation-accept": [
             reverse(
@@ -184,6 +197,7 @@ def _deal_mdf_and_ticket_samples(partner):
     deal = _latest_pk("deals", "Deal", partner=partner)
     request = _latest_pk("deals", "FundRequest", partner=partner)
     ticket = _latest_pk("support", "Ticket", partner=partner)
+    survey = _latest_pk("support", "Survey", invitations__partner=partner)
     answer = answer_token("pricing", "/library/", "Library")
     return {
         **{
@@ -196,8 +210,10 @@ def _deal_mdf_and_ticket_samples(partner):
                 "support-home",
                 "ticket-new",
                 "ticket-suggestions",
+                "survey-list",
             ]
         },
+        "survey-answer": [reverse("survey-answer", args=[survey])],
         **{
             name: [reverse(name, args=[deal])]
             for name in [

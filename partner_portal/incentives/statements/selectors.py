@@ -8,8 +8,9 @@ every step by its rules (model permission, their partners).
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from partner_portal.partners.ownership import partner_owned
 
@@ -61,3 +62,57 @@ def statement_steps(statement: Statement) -> Steps:
         issued=at.get(StatementEvent.Action.ISSUED),
         paid=at.get(StatementEvent.Action.PAID),
     )
+
+
+@dataclass(frozen=True)
+class IncentiveTotals:
+    """What statements owe partners in one currency (`incentive_totals`)."""
+
+    currency: str
+    statements: int
+    accrued: Decimal
+    issued: Decimal
+    paid: Decimal
+
+
+# Issued statements are owed to partners; paid ones were issued first.
+OWED = (Statement.Status.ISSUED, Statement.Status.PAID)
+
+
+def incentive_totals(
+    statements: QuerySet[Statement], first: datetime.date, last: datetime.date
+) -> list[IncentiveTotals]:
+    """Per currency, one aggregate over the statements and adjustments (already
+    scoped to what the reader may see) of the periods that end from `first` to
+    `last`:
+
+    - accrued: their totals at every step, drafts and approved ones included:
+      what the calculation says partners earned;
+    - issued: those issued to partners, paid or not yet;
+    - paid: those marked paid.
+    """
+    owed = Q(status__in=OWED)
+    paid = Q(status=Statement.Status.PAID)
+    zero = Decimal("0.00")
+    rows = (
+        statements.filter(period_end__gte=first, period_end__lte=last)
+        .order_by()
+        .values("currency")
+        .annotate(
+            count=Count("pk"),
+            accrued=Sum("total"),
+            issued=Sum("total", filter=owed),
+            paid_total=Sum("total", filter=paid),
+        )
+        .order_by("currency")
+    )
+    return [
+        IncentiveTotals(
+            currency=row["currency"],
+            statements=row["count"],
+            accrued=row["accrued"],
+            issued=row["issued"] or zero,
+            paid=row["paid_total"] or zero,
+        )
+        for row in rows
+    ]

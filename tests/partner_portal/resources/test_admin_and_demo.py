@@ -19,6 +19,7 @@ from partner_portal.resources.models import (
 )
 from tests.chinese_files import NAMES
 from tests.factories import StaffFactory, staff_with_permissions
+from tests.snapshots import demo_seed
 
 from .conftest import MARKERS
 from .test_asset_import import (
@@ -161,7 +162,7 @@ def test_the_menu_offers_the_import_to_those_who_may_use_it(client, importer):
 
 def test_seed_demo_builds_the_hub_once(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=StringIO())
+    demo_seed()
     call_command("seed_demo", stdout=StringIO())
     assert ResourceLibraryPage.objects.count() == 1
     levels = set(AssetPage.objects.live().values_list("access_level", flat=True))

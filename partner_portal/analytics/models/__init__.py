@@ -1,0 +1,8 @@
+from .health import (
+    FactorCode,
+    HealthFactor,
+    HealthScore,
+    HealthScoreFactor,
+)
+
+__all__ = ["FactorCode", "HealthFactor", "HealthScore", "HealthScoreFactor"]
