@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from partner_portal.incentives.periods import calendar_period, label_for
 from partner_portal.partners.models import Partner, PartnerType, Region, Tier, User
+from partner_portal.partners.ownership import partner_owned
 from partner_portal.partners.permissions import partners_visible_to
 
 MAX_DAYS = 731
@@ -71,6 +72,17 @@ class Scope:
     # "account_manager"), empty ones left out: for records that may have no
     # partner yet, such as applications awaiting review.
     filters: Mapping[str, str] = field(default_factory=dict)
+
+    def records(self, model) -> QuerySet | None:
+        """The model's records of the scope's partners that the user may see (its
+        partner-owned policy), or None without the model's view permission: a
+        section then leaves that source out rather than showing zeros."""
+        policy = partner_owned.policy_for(model)
+        if not self.user.has_perm(policy.permission("view")):
+            return None
+        return policy.visible_to(
+            self.user, model._default_manager.filter(partner__in=self.partners)
+        )
 
 
 class PeriodKind:

@@ -9,7 +9,6 @@ from django.utils.translation import ngettext
 from partner_portal.charts import Chart, Series
 from partner_portal.deals import selectors as deals
 from partner_portal.deals.models import Deal, DealSettings
-from partner_portal.partners.ownership import partner_owned
 
 from ..scope import Scope
 from . import Figure, Section, Table
@@ -26,12 +25,9 @@ def rate(part: int, whole: int) -> Decimal | None:
 
 
 def section(scope: Scope) -> Section | None:
-    policy = partner_owned.policy_for(Deal)
-    if not scope.user.has_perm(policy.permission("view")):
+    visible = scope.records(Deal)
+    if visible is None:
         return None
-    visible = policy.visible_to(
-        scope.user, Deal.objects.filter(partner__in=scope.partners)
-    )
     first, last = scope.period.first, scope.period.last
     registered = deals.registered(visible, first, last)
     decisions = deals.decisions(visible, first, last)

@@ -18,24 +18,12 @@ from partner_portal.incentives import selectors as sales
 from partner_portal.incentives.models import SalesRecord, Statement
 from partner_portal.incentives.statements.selectors import incentive_totals
 from partner_portal.incentives.statements.wording import money
-from partner_portal.partners.ownership import partner_owned
 
 from ..scope import Scope
 from . import Figure, Section, Table
 
 ZERO = Decimal("0.00")
 MDF_FIGURES = ("allocated", "approved", "claimed", "paid", "expired")
-
-
-def _visible(scope: Scope, model):
-    """The model's records of the scope's partners, or None without the permission
-    to see the model at all."""
-    policy = partner_owned.policy_for(model)
-    if not scope.user.has_perm(policy.permission("view")):
-        return None
-    return policy.visible_to(
-        scope.user, model.objects.filter(partner__in=scope.partners)
-    )
 
 
 def share(part: Decimal, whole: Decimal | None) -> Decimal | None:
@@ -47,10 +35,10 @@ def share(part: Decimal, whole: Decimal | None) -> Decimal | None:
 
 
 def section(scope: Scope) -> Section | None:
-    statements = _visible(scope, Statement)
-    allocations = _visible(scope, FundAllocation)
-    claims = _visible(scope, FundClaim)
-    lines = _visible(scope, SalesRecord)
+    statements = scope.records(Statement)
+    allocations = scope.records(FundAllocation)
+    claims = scope.records(FundClaim)
+    lines = scope.records(SalesRecord)
     if statements is None and allocations is None and claims is None:
         return None
     period = scope.period

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from partner_portal.partners.ownership import partner_owned
 from partner_portal.support import charts, reports
 from partner_portal.support.models import SurveyInvitation, Ticket
 from partner_portal.support.selectors import nps
@@ -15,18 +14,9 @@ from ..scope import Scope
 from . import Figure, Section, Table
 
 
-def _visible(scope: Scope, model):
-    policy = partner_owned.policy_for(model)
-    if not scope.user.has_perm(policy.permission("view")):
-        return None
-    return policy.visible_to(
-        scope.user, model.objects.filter(partner__in=scope.partners)
-    )
-
-
 def section(scope: Scope) -> Section | None:
-    tickets = _visible(scope, Ticket)
-    invitations = _visible(scope, SurveyInvitation)
+    tickets = scope.records(Ticket)
+    invitations = scope.records(SurveyInvitation)
     if tickets is None and invitations is None:
         return None
     period = reports.Period(scope.period.first, scope.period.last)

@@ -10,26 +10,14 @@ from django.utils.translation import ngettext
 from learning import selectors as learning
 from learning.models import CertificationAward, Enrolment
 from partner_portal.charts import Chart, Series
-from partner_portal.partners.ownership import partner_owned
 
 from ..scope import Scope
 from . import Figure, Section
 
 
-def _visible(scope: Scope, model):
-    """The model's records of the scope's partners, or None without the model's
-    view permission."""
-    policy = partner_owned.policy_for(model)
-    if not scope.user.has_perm(policy.permission("view")):
-        return None
-    return policy.visible_to(
-        scope.user, model.objects.filter(partner__in=scope.partners)
-    )
-
-
 def section(scope: Scope) -> Section | None:
-    enrolments = _visible(scope, Enrolment)
-    awards = _visible(scope, CertificationAward)
+    enrolments = scope.records(Enrolment)
+    awards = scope.records(CertificationAward)
     if enrolments is None and awards is None:
         return None
     figures, charts = [], []
