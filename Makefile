@@ -9,9 +9,7 @@ RUN_ADDR ?= 127.0.0.1:8000
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.lock
+	PYTHON=$(PYTHON) bash scripts/install.sh
 	touch $@
 
 run: install

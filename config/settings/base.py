@@ -149,7 +149,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS_MODULE}.NumericPasswordValidator"},
 ]
 # The portal's public address, for links in emails (invitations...).
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# `make run` serves on RUN_ADDR; links in emails, certificates and verification pages
+# point there unless a public address is configured.
+RUN_ADDR = env("RUN_ADDR", default="127.0.0.1:8000")
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=f"http://{RUN_ADDR}")
 # Invitation and password links work once and expire after this many seconds.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=7 * 24 * 3600)
 LOGIN_URL = "login"
@@ -262,7 +265,7 @@ HEALTH_WEBHOOK_AGE = env.float("HEALTH_WEBHOOK_AGE", default=3600.0)
 
 # Wagtail: its admin search stays on the database; the portal index is search/.
 WAGTAIL_SITE_NAME = "CPLMS"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=PORTAL_BASE_URL)
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -10,6 +10,7 @@ happened on, so the recruitment funnel has a history.
 
 import datetime as dt
 import json
+from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
@@ -135,26 +136,34 @@ def _tier_requirements(data):
         )
 
 
+def made_summary(made: Counter) -> str:
+    """What a seed made, counted by kind ("6 partners, 11 staff"), or that a run
+    found it all there already."""
+    counted = [f"{count} {kind}" for kind, count in made.items() if count]
+    return ", ".join(counted) + " created" if counted else "all there already"
+
+
 @transaction.atomic
 def seed_partners(*, stdout):
     data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     password = data["password"]
     _staff_groups()
-    created_count = 0
+    # Counted in the order a reader wants them: partners first.
+    made = Counter(dict.fromkeys(["partners", "users", "staff"], 0))
     staff = {}
     for row in data["staff"]:
         user, created = _user(row, password, is_staff=True)
         if created:
             user.groups.add(*Group.objects.filter(name__in=row["groups"]))
         staff[user.username] = user
-        created_count += created
+        made["staff"] += created
     _tier_requirements(data)
     tiers = {tier.code: tier for tier in Tier.objects.all()}
     partners = {}
     for row in data["partners"] + data["peer_partners"]:
         partner, created = _partner(row, staff, tiers)
         partners[partner.external_id] = partner
-        created_count += created
+        made["partners"] += created
     for row, user_password in [(row, password) for row in data["partner_users"]] + [
         (row, None) for row in data["team_users"]
     ]:
@@ -163,19 +172,17 @@ def seed_partners(*, stdout):
             user=user,
             defaults={"partner": partners[row["partner"]], "role": row["role"]},
         )
-        created_count += created
+        made["users"] += created
     for row in data["agreements"]:
         _agreement, created = Agreement.objects.get_or_create(
             code=row["code"], version=row["version"], defaults=row
         )
-        created_count += created
+        made["agreements"] += created
     for model, key in [(Specialisation, "specialisations"), (Product, "products")]:
         for row in data[key]:
-            created_count += model.objects.get_or_create(
-                name=row["name"], defaults=row
-            )[1]
+            made[key] += model.objects.get_or_create(name=row["name"], defaults=row)[1]
     for row in data["scoring_rules"]:
-        created_count += ScoringRule.objects.get_or_create(
+        made["scoring rules"] += ScoringRule.objects.get_or_create(
             criterion=row["criterion"], value=row["value"], defaults=row
         )[1]
     for row in data["onboarding_steps"]:
@@ -186,14 +193,11 @@ def seed_partners(*, stdout):
             if code
             else None
         )
-        created_count += OnboardingStep.objects.get_or_create(
+        made["onboarding steps"] += OnboardingStep.objects.get_or_create(
             title=values.pop("title"), defaults=values
         )[1]
-    applications = _applications(data["applications"], staff["pm"])
-    stdout.write(
-        f"Partners: {created_count} demo records created, "
-        f"{applications} demo applications."
-    )
+    made["applications"] = _applications(data["applications"], staff["pm"])
+    stdout.write(f"Partners: {made_summary(made)}.")
     return data
 
 

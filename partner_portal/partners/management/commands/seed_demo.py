@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from partner_portal.partners.demo import demo_logins
+from .demo_logins import write_demo_logins
 
 
 class Command(BaseCommand):
@@ -9,6 +9,13 @@ class Command(BaseCommand):
         "Load the demo data set. Idempotent: records that exist are left as they are, "
         "so a second run changes nothing."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="Do not print the demo logins at the end (make run prints them last).",
+        )
 
     def handle(self, *args, **options):
         # Each app seeds its own part (AppConfig.seed_demo), in INSTALLED_APPS order.
@@ -19,10 +26,5 @@ class Command(BaseCommand):
                 seed = getattr(config, hook, None)
                 if seed is not None:
                     seed(stdout=self.stdout)
-        password, logins = demo_logins()
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo logins (password for all: {password}):")
-        )
-        width = max(len(username) for username, _ in logins)
-        for username, description in logins:
-            self.stdout.write(f"  {username.ljust(width)}  {description}")
+        if not options["no_logins"]:
+            write_demo_logins(self)
