@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_ADDR ?= 127.0.0.1:8000
 
-.PHONY: install run test lint services services-stop messages lock worker echarts
+.PHONY: install run test lint services services-stop messages lock worker echarts axe-core
 
 install: $(VENV)/.installed
 
@@ -47,3 +47,7 @@ lock:
 # Re-fetch the vendored Apache ECharts (pinned version, sha256 checked) from npm.
 echarts:
 	bash scripts/echarts.sh
+
+# Re-fetch the vendored axe-core of the accessibility browser tests (pinned, sha256 checked).
+axe-core:
+	bash scripts/axe-core.sh

@@ -11,7 +11,12 @@ class LearningConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from partner_portal.admin_home import WorkSource, register_work
-        from partner_portal.home_cards import HomeCard, register_home_card
+        from partner_portal.home_cards import (
+            HomeCard,
+            TodoSource,
+            register_home_card,
+            register_todo,
+        )
         from partner_portal.partners.measures import (
             CERTIFIED_USERS,
             Measure,
@@ -22,7 +27,7 @@ class LearningConfig(AppConfig):
         from . import admin_work, search_kinds, tasks
         from .models import CertificationAward, Enrolment
         from .permissions import AwardPermissionPolicy
-        from .selectors import compute_certified_users, learning_card
+        from .selectors import compute_certified_users, learning_card, learning_todos
 
         register_work(WorkSource(40, admin_work.certifications_expiring))
 
@@ -40,6 +45,7 @@ class LearningConfig(AppConfig):
                 order=40, template="learning/cards/learning.html", context=learning_card
             )
         )
+        register_todo(TodoSource(order=20, todos=learning_todos))
 
     def seed_demo(self, *, stdout):
         """Load this app's part of the demo data set (see `manage.py seed_demo`)."""

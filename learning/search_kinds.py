@@ -1,5 +1,7 @@
 """Courses and lessons in the portal search index (see search/registry.py)."""
 
+from django.utils.translation import pgettext_lazy
+
 from wagtail.rich_text import get_text_for_indexing
 
 from partner_portal.partners.models import Product
@@ -57,6 +59,7 @@ def register():
             ),
             to_document=_course,
             search_fields=("title", "summary"),
+            label=pgettext_lazy("search result kind", "Course"),
             copies=(
                 Copied(
                     Product, lambda product: CoursePage.objects.filter(product=product)
@@ -71,6 +74,7 @@ def register():
             indexable=lambda: LessonPage.objects.live().select_related("min_tier"),
             to_document=_lesson,
             search_fields=("title", "summary"),
+            label=pgettext_lazy("search result kind", "Lesson"),
             visible=lambda lessons, audience: lessons.visible_to(audience),
             prepare=_attach_courses,
             copies=(

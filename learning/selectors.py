@@ -6,8 +6,12 @@ from datetime import date, timedelta
 
 from django.db.models import Count, DateField, Prefetch, Q
 from django.db.models.functions import TruncMonth, TruncQuarter
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from partner_portal.home_cards import Todo
 from partner_portal.partners.access import Audience, audience_for
 from partner_portal.partners.ownership import partner_owned
 from partner_portal.partners.selectors import membership_for
@@ -183,13 +187,22 @@ def awards_of(user):
     return CertificationAward.objects.filter(user=user).select_related("certification")
 
 
+def _enrolments_in_progress(user, audience):
+    """The user's unfinished enrolments in live courses their audience may still
+    see (a course can be raised above their tier after they enrolled)."""
+    visible = page_models.CoursePage.objects.live().filter(audience.q())
+    return Enrolment.objects.filter(
+        user=user, completed_at__isnull=True, course__in=visible
+    )
+
+
 def learning_card(request):
     """The home card: courses under way and certifications held."""
     if not audience_for(request.user).is_partner:
         return None
     today = timezone.localdate()
     enrolments = (
-        Enrolment.objects.filter(user=request.user, completed_at__isnull=True)
+        _enrolments_in_progress(request.user, audience_for(request.user))
         .select_related("course")
         .order_by("-enrolled_at")[:5]
     )
@@ -413,3 +426,44 @@ def enrolments_by_month(enrolments, first: date, last: date) -> dict[date, dict]
                 row["count"]
             )
     return months
+
+
+# The partner home's to-dos: certifications that lapse within this many days.
+RENEW_WITHIN = timedelta(days=30)
+
+
+def learning_todos(request):
+    """The partner home's to-dos: each course the user is part-way through (that
+    they may still see) and each certification of theirs that lapses within
+    `RENEW_WITHIN` without a later award of the same certification."""
+    audience = audience_for(request.user)
+    if not audience.is_partner:
+        return []
+    today = timezone.localdate()
+    todos = [
+        Todo(
+            _("Continue the course “%(course)s”.") % {"course": enrolment.course.title},
+            enrolment.course.get_url(request),
+        )
+        for enrolment in _enrolments_in_progress(request.user, audience)
+        .select_related("course")
+        .order_by("-enrolled_at")
+    ]
+    awards = awards_of(request.user)
+    renewed = awards.filter(expires_at__gt=today + RENEW_WITHIN).values("certification")
+    for award in (
+        awards.expiring_between(today, today + RENEW_WITHIN)
+        .exclude(certification__in=renewed)
+        .order_by("expires_at")
+    ):
+        todos.append(
+            Todo(
+                _("Renew your certification “%(name)s” before it expires on %(day)s.")
+                % {
+                    "name": award.certification.name,
+                    "day": date_format(award.expires_at, "DATE_FORMAT"),
+                },
+                reverse("learning-home"),
+            )
+        )
+    return todos

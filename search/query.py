@@ -1,19 +1,18 @@
 """One query service for the search page, autocomplete and the API.
 
 The audience filter is part of the Elasticsearch query, so hits, totals, facet counts,
-highlights and suggestions never see an item the user may not. When Elasticsearch cannot
-be reached, the same audience filter runs on the database and the answer says it is
-degraded; after such a failure the circuit breaker (search.client.breaker) sends
-searches straight to the database for a cool-down, so a hung node holds no request.
+highlights and suggestions never see an item the user may not. Without
+ELASTICSEARCH_URL the database answers (search.database), as the configured search.
+When a configured Elasticsearch cannot be reached, the same audience filter runs on the
+database and the answer says it is degraded; after such a failure the circuit breaker
+(search.client.breaker) sends searches straight to the database for a cool-down, so a
+hung node holds no request.
 """
 
 import math
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_info
 
 from elasticsearch.dsl import SF, Q, Search
 from elasticsearch.dsl.query import Query
@@ -22,6 +21,8 @@ from elasticsearch.exceptions import ApiError, TransportError
 from partner_portal.partners.access import Audience
 
 from .client import breaker, get_client
+from .database import clean_query, query_terms, search_database, suggest_database
+from .highlight import MARK_END, MARK_START, highlight_html
 from .index import alias_name
 from .registry import kinds
 
@@ -47,20 +48,6 @@ class SearchResult:
     degraded: bool = False
 
 
-# Elasticsearch wraps each hit in these marks, two private-use characters no text means
-# to hold; highlight_html() turns them into <mark> once it has escaped the text.
-MARK_START, MARK_END = "\ue000", "\ue001"
-_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
-
-
-def highlight_html(fragment: str) -> SafeString:
-    """A highlight from Elasticsearch as safe HTML: the text escaped once, each hit in
-    <mark>, and no other markup whatever the text holds. The portal page and the API
-    both show this."""
-    marked = _MARKED.sub(r"<mark>\1</mark>", str(escape(fragment)))
-    return mark_safe(marked.replace(MARK_START, "").replace(MARK_END, ""))  # noqa: S308
-
-
 NOT_EXPIRED = ~Q("exists", field="expires_at") | Q("range", expires_at={"gt": "now"})
 
 
@@ -78,7 +65,7 @@ def _filters(audience, filters) -> list[Query]:
 def search(
     *, audience: Audience, query: str, page: int = 1, per_page: int = 20, **filters
 ) -> SearchResult:
-    query = query.strip()
+    query = clean_query(query)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     page = min(max(page, 1), MAX_RESULT_WINDOW // per_page)
     client = get_client()
@@ -92,7 +79,10 @@ def search(
         else:
             breaker.succeeded()
             return result
-    return _search_database(audience, query, page, per_page, filters)
+    # Without ELASTICSEARCH_URL the database is the configured search, not a stand-in.
+    return _search_database(
+        audience, query, page, per_page, filters, degraded=client is not None
+    )
 
 
 def build_search(
@@ -163,53 +153,35 @@ def _search_elasticsearch(client, audience, query, page, per_page, filters):
     )
 
 
-def _values(document, name) -> list:
-    value = document.get(name)
-    if isinstance(value, list):
-        return value
-    return [] if value in (None, "") else [value]
-
-
-def _search_database(audience, query, page, per_page, filters):
-    from django.db.models import Q
-
-    documents = []
-    for kind in kinds():
-        if filters.get("kind") and filters["kind"] != kind.name:
-            continue
-        matches = Q()
-        for name in kind.search_fields:
-            matches |= Q(**{f"{name}__icontains": query})
-        rows = kind.visible(kind.indexable(), audience).filter(matches)
-        for instance in kind.prepared(rows[:500]):
-            document = {"kind": kind.name, "object_id": str(instance.pk)}
-            document.update(kind.to_document(instance))
-            documents.append(document)
-    for name, value in filters.items():
-        if value and name != "kind":
-            documents = [d for d in documents if value in _values(d, FILTERABLE[name])]
-    facets = {
-        name: Counter(v for d in documents for v in _values(d, name)).most_common(30)
-        for name in FACETS
-    }
-    total = len(documents)
-    start = (page - 1) * per_page
-    hits = [{**d, "snippet": ""} for d in documents[start : start + per_page]]
+def _search_database(audience, query, page, per_page, filters, *, degraded):
+    hits, total, pages, facets = search_database(
+        audience=audience,
+        query=query,
+        page=page,
+        per_page=per_page,
+        filters=filters,
+        facets=FACETS,
+        filterable=FILTERABLE,
+    )
     return SearchResult(
         hits=hits,
         total=total,
         page=page,
-        pages=max(1, math.ceil(total / per_page)),
+        pages=pages,
         facets=facets,
-        degraded=True,
+        degraded=degraded,
     )
 
 
 def suggest(*, audience: Audience, prefix: str, size: int = 8) -> list[str]:
     """Titles starting with what the user typed, among what they may see."""
-    client = get_client()
-    if client is None or not prefix.strip() or not breaker.allows():
+    prefix = clean_query(prefix)
+    # A single letter suggests nothing, as it finds nothing (search.database).
+    if not query_terms(prefix):
         return []
+    client = get_client()
+    if client is None or not breaker.allows():
+        return suggest_database(audience=audience, prefix=prefix, size=size)
     request = (
         Search(using=client, index=alias_name())
         .query(
@@ -228,6 +200,24 @@ def suggest(*, audience: Audience, prefix: str, size: int = 8) -> list[str]:
         answer = request.execute()
     except (TransportError, ApiError) as error:
         breaker.failed(error)
-        return []
+        return suggest_database(audience=audience, prefix=prefix, size=size)
     breaker.succeeded()
     return [hit.title for hit in answer]
+
+
+def facet_label(name: str, value: str) -> str:
+    """A facet's or a result's value as the user reads it: a kind's name, an asset
+    type's or a language's label in the active language, never its code."""
+    if name == "kind":
+        registered = {kind.name: kind for kind in kinds()}.get(value)
+        return str(registered.label) if registered and registered.label else value
+    for kind in kinds():
+        label = kind.facet_labels.get(name, {}).get(value)
+        if label:
+            return str(label)
+    if name == "language":
+        try:
+            return get_language_info(value)["name_translated"]
+        except KeyError:
+            return value
+    return value

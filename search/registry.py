@@ -14,8 +14,8 @@ asset's publish and expiry times). The outbox and the worker's sweep read these.
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from itertools import islice
 
 from django.db import models
@@ -58,6 +58,12 @@ class IndexableKind:
     copies: tuple[Copied, ...] = ()
     # Date-time fields at which a row enters or leaves `indexable` by the clock alone.
     timed_fields: tuple[str, ...] = ()
+    # What the portal calls this kind ("Course"), translatable; facets and results
+    # show it instead of `name`.
+    label: str = ""
+    # The labels of coded facet values its documents carry, by facet:
+    # {"asset_type": {"case_study": _("Case study"), ...}}.
+    facet_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def prepared(self, instances: Iterable) -> list:
         """The rows as a list, with what to_document reads of other rows loaded."""

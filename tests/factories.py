@@ -5,7 +5,6 @@ from partner_portal.partners.models import (
     Partner,
     PartnerMembership,
     PartnerType,
-    Region,
     Role,
     Stage,
     Tier,
@@ -42,7 +41,7 @@ class PartnerFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Partner {n}")
     legal_name = factory.LazyAttribute(lambda p: f"{p.name} Ltd")
     country = "DE"
-    region = Region.EMEA
+    region = "emea"
     partner_type = PartnerType.RESELLER
     tier = factory.LazyFunction(lambda: tier("registered"))
     stage = Stage.ACTIVE

@@ -51,6 +51,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "knox",
     "axes",
+    "django_countries",
 ]
 LOCAL_APPS = [
     # The project's own system checks (config/checks.py).
@@ -68,6 +69,7 @@ LOCAL_APPS = [
     "learning",
     "partner_portal.worker",
     "partner_portal.charts",
+    "partner_portal.branding",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -187,7 +189,8 @@ AXES_DISABLE_ACCESS_LOG = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# CPLMS's catalogue, then the Chinese of Wagtail admin strings Wagtail leaves English.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "site" / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 # Imported CSV files that are not UTF-8 are read in this encoding unless the user
 # names another: GB18030 (a superset of GBK) as Excel saves CSV in China; a Western

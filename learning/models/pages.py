@@ -78,6 +78,14 @@ class CourseIndexPage(AccessControlledPage, Page):
         return context
 
 
+class RevealAnswers(models.TextChoices):
+    """When a learner sees a quiz's right answers and explanations: never after a
+    failed attempt, so the next attempt is not a copy of the answer sheet."""
+
+    AFTER_PASSING = "after_passing", _("After the learner passes")
+    NEVER = "never", _("Never")
+
+
 class CoursePage(AccessControlledPage, CourseQuizMixin, RoutablePageMixin, Page):
     code = models.SlugField(
         _("course code"),
@@ -124,6 +132,16 @@ class CoursePage(AccessControlledPage, CourseQuizMixin, RoutablePageMixin, Page)
         default=60,
         help_text=_("How long a learner waits after a failed attempt."),
     )
+    reveal_answers = models.CharField(
+        _("show the right answers"),
+        max_length=20,
+        choices=RevealAnswers.choices,
+        default=RevealAnswers.AFTER_PASSING,
+        help_text=_(
+            "A learner who fails sees only which questions were wrong, never the "
+            "right answers."
+        ),
+    )
     questions = StreamField(QuizBlock(), verbose_name=_("quiz questions"), blank=True)
 
     content_panels = [
@@ -141,6 +159,7 @@ class CoursePage(AccessControlledPage, CourseQuizMixin, RoutablePageMixin, Page)
         FieldPanel("passing_score"),
         FieldPanel("max_attempts"),
         FieldPanel("cooldown_minutes"),
+        FieldPanel("reveal_answers"),
         FieldPanel("questions"),
     ]
     edit_handler = TabbedInterface(
@@ -185,6 +204,10 @@ class CoursePage(AccessControlledPage, CourseQuizMixin, RoutablePageMixin, Page)
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = selectors.course_progress(user=request.user, course=self)
         return context
+
+    def reveals_answers(self, *, passed: bool) -> bool:
+        """Whether a learner who has (or has not) passed sees the right answers."""
+        return passed and self.reveal_answers == RevealAnswers.AFTER_PASSING
 
     @path("")
     def course(self, request):

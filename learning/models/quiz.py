@@ -56,8 +56,10 @@ class CourseQuizMixin:
                 pk=int(result_pk), submitted_at__isnull=False
             ).first()
             if result is not None:
+                reveal = self.reveals_answers(passed=state.passed)
                 context["result"] = result
-                context["graded"] = _graded_questions(self, result)
+                context["reveal"] = reveal
+                context["graded"] = _graded_questions(self, result, reveal=reveal)
         return self._quiz_response(request, learner=True, **context)
 
     def _quiz_post(self, request):
@@ -129,8 +131,9 @@ def _shown_questions(course, attempt):
     ]
 
 
-def _graded_questions(course, attempt):
-    """A submitted attempt's questions with the right answers and explanations."""
+def _graded_questions(course, attempt, *, reveal):
+    """A submitted attempt's questions, whether each was right and the learner's
+    answers; the right answers and explanations only when `reveal`."""
     graded = []
     for number, question_id, question, options in _laid_out(course, attempt):
         chosen = set(attempt.answers.get(question_id, []))
@@ -139,11 +142,11 @@ def _graded_questions(course, attempt):
                 "number": number,
                 "text": question["text"],
                 "right": attempt.results.get(question_id, False),
-                "explanation": question["explanation"],
+                "explanation": question["explanation"] if reveal else "",
                 "options": [
                     {
                         "text": option["text"],
-                        "correct": option["correct"],
+                        "correct": reveal and option["correct"],
                         "chosen": index in chosen,
                     }
                     for index, option in options

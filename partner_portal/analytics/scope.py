@@ -136,9 +136,9 @@ class DashboardFilters(forms.Form):
         self.visible = partners_visible_to(user)
         everyone = [("", _("All"))]
         self.fields["tier"].choices = everyone + [
-            (tier.code, tier.name) for tier in Tier.objects.order_by("rank")
+            (tier.code, str(tier)) for tier in Tier.objects.order_by("rank")
         ]
-        self.fields["region"].choices = everyone + list(Region.choices)
+        self.fields["region"].choices = everyone + Region.objects.choices()
         self.fields["partner_type"].choices = everyone + list(PartnerType.choices)
         managers = (
             User.objects.filter(managed_partners__in=self.visible)
@@ -189,7 +189,9 @@ class DashboardFilters(forms.Form):
         if data.get("tier"):
             partners = partners.filter(tier__code=data["tier"])
         if data.get("region"):
-            partners = partners.filter(region=data["region"])
+            partners = partners.filter(
+                region__in=Region.objects.codes_within(data["region"])
+            )
         if data.get("partner_type"):
             partners = partners.filter(partner_type=data["partner_type"])
         if data.get("account_manager"):

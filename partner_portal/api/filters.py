@@ -137,10 +137,23 @@ class UpdatedSinceFilterSet(django_filters.FilterSet):
     )
 
 
+class RegionFilter(django_filters.ChoiceFilter):
+    """A region by code; a parent region also finds the records of its children."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Region code; a region includes its children."))
+        super().__init__(choices=lambda: Region.objects.choices(), **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(region__in=Region.objects.codes_within(value))
+
+
 class PartnerFilterSet(UpdatedSinceFilterSet):
     tier = django_filters.CharFilter(field_name="tier__code", label=_("Tier code."))
     stage = django_filters.ChoiceFilter(choices=Stage.choices)
-    region = django_filters.ChoiceFilter(choices=Region.choices)
+    region = RegionFilter()
     country = PatternFilter(
         pattern=_COUNTRY_PATTERN,
         message=_COUNTRY_MESSAGE,
@@ -271,7 +284,7 @@ class DealFilterSet(django_filters.FilterSet):
         message=_COUNTRY_MESSAGE,
         label=_("The customer's two-letter country code."),
     )
-    region = django_filters.ChoiceFilter(choices=Region.choices)
+    region = RegionFilter()
 
     class Meta:
         model = Deal

@@ -25,6 +25,7 @@ from wagtail.admin.widgets.button import MenuItem
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from partner_portal.admin_columns import WordColumn
 from partner_portal.partners.models import User
 
 from .models import APIToken, WebhookDelivery, WebhookSubscription
@@ -263,7 +264,16 @@ class WebhookSubscriptionViewSet(ModelViewSet):
     menu_label = _("Webhooks")
     copy_view_enabled = False
     inspect_view_enabled = True
-    list_display = ["name", "url", "is_active", "created_at"]
+    list_display = [
+        "name",
+        "url",
+        WordColumn("is_active", label=_("Active"), yes=_("Active"), no=_("Paused")),
+        "created_at",
+    ]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(page_title=self.menu_label, **kwargs)
+
     panels = [
         FieldPanel("name"),
         FieldPanel("url"),

@@ -10,14 +10,19 @@ class DealsConfig(AppConfig):
     def ready(self):
         from partner_portal.admin_home import WorkSource, register_work
         from partner_portal.events import declare_event
-        from partner_portal.home_cards import HomeCard, register_home_card
+        from partner_portal.home_cards import (
+            HomeCard,
+            TodoSource,
+            register_home_card,
+            register_todo,
+        )
         from partner_portal.partners.models import Role
         from partner_portal.partners.ownership import partner_owned
 
         from . import admin_work, signal_handlers, tasks
         from .models import Deal, FundAllocation, FundClaim, FundRequest
         from .views.mdf_portal import mdf_card
-        from .views.portal import deals_card
+        from .views.portal import deal_todos, deals_card
 
         # Partner admins and sales register and follow deals; admins and
         # marketing spend the marketing funds.
@@ -40,6 +45,7 @@ class DealsConfig(AppConfig):
         register_home_card(
             HomeCard(order=42, template="portal/cards/mdf.html", context=mdf_card)
         )
+        register_todo(TodoSource(order=40, todos=deal_todos))
 
     def seed_demo(self, *, stdout):
         """Load this app's part of the demo data set (see `manage.py seed_demo`)."""

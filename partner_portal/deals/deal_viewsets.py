@@ -25,6 +25,7 @@ from wagtail.permissions import register_permission_policy
 
 import django_filters
 
+from partner_portal.admin_columns import WordColumn
 from partner_portal.incentives.statements.wording import money
 from partner_portal.partners.models import Partner
 from partner_portal.partners.ownership.admin import (
@@ -117,7 +118,7 @@ EXPORT_VALUES = {
         lambda deal: deal.partner.external_id,
     ),
     "partner_name": (gettext_lazy("Partner"), lambda deal: deal.partner.name),
-    "region": (gettext_lazy("Region"), lambda deal: deal.get_region_display()),
+    "region": (gettext_lazy("Region"), lambda deal: str(deal.region)),
     "products": (
         gettext_lazy("Products"),
         lambda deal: "; ".join(name_in_language(p) for p in deal.products.all()),
@@ -294,7 +295,17 @@ class LostReasonViewSet(ModelViewSet):
     url_prefix = "deals/lost-reasons"
     url_namespace = "deals_lost_reason"
     index_template_name = LISTING_TEMPLATE
-    list_display = ["name", "name_zh", "sort_order", "active"]
+    list_display = [
+        "name",
+        "name_zh",
+        "sort_order",
+        WordColumn(
+            "active",
+            label=gettext_lazy("Offered"),
+            yes=gettext_lazy("Offered"),
+            no=gettext_lazy("Withdrawn"),
+        ),
+    ]
     list_filter = ["active"]
     search_fields = ["name", "name_zh"]
     search_backend_name = None

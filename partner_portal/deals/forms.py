@@ -39,7 +39,9 @@ class DealForm(forms.Form):
         help_text=_("Such as acme.com. It helps us recognise the customer."),
     )
     country = forms.ChoiceField(label=_("Country"), choices=())
-    region = forms.ChoiceField(label=_("Region"), choices=Region.choices)
+    region = forms.ChoiceField(
+        label=_("Region"), choices=lambda: Region.objects.choices()
+    )
     products = forms.ModelMultipleChoiceField(
         label=_("Products"),
         queryset=Product.objects.none(),

@@ -10,7 +10,12 @@ class IncentivesConfig(AppConfig):
     def ready(self):
         from partner_portal.admin_home import WorkSource, register_work
         from partner_portal.events import declare_event
-        from partner_portal.home_cards import HomeCard, register_home_card
+        from partner_portal.home_cards import (
+            HomeCard,
+            TodoSource,
+            register_home_card,
+            register_todo,
+        )
         from partner_portal.partners.measures import (
             TRAILING_REVENUE,
             Measure,
@@ -23,7 +28,7 @@ class IncentivesConfig(AppConfig):
         from .models import Dispute, SalesRecord, SalesRecordChange, Statement
         from .selectors import compute_trailing_revenue
         from .views.portal import sales_card
-        from .views.statements import incentives_card
+        from .views.statements import incentives_card, statement_todos
 
         partner_owned.register(SalesRecord)
         partner_owned.register(SalesRecordChange)
@@ -50,6 +55,7 @@ class IncentivesConfig(AppConfig):
                 context=incentives_card,
             )
         )
+        register_todo(TodoSource(order=35, todos=statement_todos))
 
     def seed_demo(self, *, stdout):
         """Load this app's part of the demo data set (see `manage.py seed_demo`)."""

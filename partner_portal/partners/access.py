@@ -14,6 +14,7 @@ by `partners.ownership`.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404
 
@@ -218,8 +219,10 @@ class AccessControlledPage(AccessControlled):
 
         class CoursePage(AccessControlledPage, Page): ...
 
-    A page the request's audience may not see answers 404, revealing nothing; listings
-    filter with `Audience.q()` and search with the same audience.
+    A page the request's audience may not see answers 404, revealing nothing, except
+    to a visitor who is not signed in: they are sent to sign in and brought back,
+    and answered 404 then if their tier may not see it either. Listings filter with
+    `Audience.q()` and search with the same audience.
     """
 
     class Meta:
@@ -232,5 +235,7 @@ class AccessControlledPage(AccessControlled):
 
     def serve(self, request, *args, **kwargs):
         if not self.visible_to(audience_for(request.user)):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             raise Http404
         return super().serve(request, *args, **kwargs)

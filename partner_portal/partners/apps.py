@@ -9,11 +9,20 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         from partner_portal.admin_home import WorkSource, register_work
-        from partner_portal.home_cards import HomeCard, register_home_card
+        from partner_portal.home_cards import (
+            HomeCard,
+            TodoSource,
+            register_home_card,
+            register_todo,
+        )
 
         from . import admin_work, models, signal_handlers, tasks
         from .ownership import partner_owned
-        from .selectors import membership_for, onboarding_card, tier_progress_card
+        from .selectors import (
+            membership_for,
+            onboarding_card,
+            onboarding_todos,
+        )
 
         signal_handlers.connect()
         tasks.connect(self)
@@ -50,13 +59,7 @@ class PartnersConfig(AppConfig):
                 context=onboarding_card,
             )
         )
-        register_home_card(
-            HomeCard(
-                order=20,
-                template="portal/cards/tier_progress.html",
-                context=tier_progress_card,
-            )
-        )
+        register_todo(TodoSource(order=5, todos=onboarding_todos))
 
     def seed_demo(self, *, stdout):
         """Load this app's part of the demo data set (see `manage.py seed_demo`)."""

@@ -31,6 +31,7 @@ from .models import (
     Partner,
     PartnerMembership,
     Product,
+    Region,
     ScoringRule,
     Specialisation,
     Stage,
@@ -68,18 +69,34 @@ STAFF_GROUPS = {
         ("partners", "view_agreement"),
         ("partners", "add_agreement"),
         ("partners", "change_agreement"),
+        # The settings of the program a program manager keeps (README, Recruitment
+        # and Onboarding): specialisations, products, onboarding steps, tier rules.
+        ("partners", "view_specialisation"),
+        ("partners", "add_specialisation"),
+        ("partners", "change_specialisation"),
+        ("partners", "view_product"),
+        ("partners", "add_product"),
+        ("partners", "change_product"),
+        ("partners", "view_onboardingstep"),
+        ("partners", "add_onboardingstep"),
+        ("partners", "change_onboardingstep"),
+        ("partners", "delete_onboardingstep"),
+        ("partners", "change_tierprogramsettings"),
     ],
 }
 
 
 def _staff_groups():
     for name, permissions in STAFF_GROUPS.items():
-        group, created = Group.objects.get_or_create(name=name)
-        if created:
-            group.permissions.set(
+        group, _created = Group.objects.get_or_create(name=name)
+        # Added, not set: a demo seeded before a permission joined the list gains
+        # it on the next seed, and what other apps' demos grant stays.
+        group.permissions.add(
+            *(
                 Permission.objects.get(content_type__app_label=app, codename=codename)
                 for app, codename in permissions
             )
+        )
 
 
 def _user(row, password, *, is_staff):
@@ -143,6 +160,22 @@ def made_summary(made: Counter) -> str:
     return ", ".join(counted) + " created" if counted else "all there already"
 
 
+def _regions(data):
+    """The demo's region tree: the four the product ships with (made here only
+    where they are missing, as in a test database emptied between browser tests)
+    and Greater China's 华东, 华南…"""
+    for order, row in enumerate(data["regions"], start=1):
+        Region.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "name_zh": row["name_zh"],
+                "parent": row["parent"] and Region.objects.get(code=row["parent"]),
+                "sort_order": order,
+            },
+        )
+
+
 @transaction.atomic
 def seed_partners(*, stdout):
     data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
@@ -158,6 +191,7 @@ def seed_partners(*, stdout):
         staff[user.username] = user
         made["staff"] += created
     _tier_requirements(data)
+    _regions(data)
     tiers = {tier.code: tier for tier in Tier.objects.all()}
     partners = {}
     for row in data["partners"] + data["peer_partners"]:

@@ -3,9 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from django_countries import countries
+
 from .models import Application
-from .models.core import normalise_domain
+from .models.core import is_domain, normalise_domain
 from .services import partner_create, partner_update, stage_transition_error
+from .wording import family_name_first
 
 
 class PartnerAdminForm(WagtailAdminModelForm):
@@ -53,8 +56,51 @@ class PartnerAdminForm(WagtailAdminModelForm):
         return self.instance
 
 
+# Above any channel partner's head count: a larger figure is a typing slip.
+MAX_EMPLOYEES = 1_000_000
+
+
+def _country_choices():
+    return [("", _("Choose a country")), *countries]
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """An ISO 3166 country from a select named in the reader's language; a code
+    typed in lower case (an old link, a script) is taken as the same code."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
 class ApplicationForm(forms.ModelForm):
-    """The public partner application."""
+    """The public partner application.
+
+    Personal and company fields carry their `autocomplete` purpose (WCAG 1.3.5), the
+    country is chosen from ISO 3166 names in the reader's language, and numbers and
+    domains are checked as a person would expect.
+    """
+
+    country = CountryChoiceField(
+        label=_("Country"),
+        choices=_country_choices,
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+    employee_count = forms.IntegerField(
+        label=_("Number of employees"),
+        min_value=1,
+        max_value=MAX_EMPLOYEES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "min_value": _("Enter a number of employees of at least 1."),
+            "max_value": _(
+                "Enter a number of employees up to 1,000,000. For a larger company, "
+                "enter 1,000,000 and tell your channel manager."
+            ),
+            "invalid": _(
+                "Enter the number of employees as a whole number, such as 25."
+            ),
+        },
+    )
 
     accept_terms = forms.BooleanField(
         label=_("I accept the partner program terms."), required=True
@@ -86,15 +132,35 @@ class ApplicationForm(forms.ModelForm):
         widgets = {
             "specialisations": forms.CheckboxSelectMultiple,
             "products": forms.CheckboxSelectMultiple,
-            "country": forms.TextInput(attrs={"maxlength": 2, "size": 4}),
+            "company_name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "website": forms.URLInput(attrs={"autocomplete": "url"}),
+            "contact_first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "contact_last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_phone": forms.TextInput(
+                attrs={"autocomplete": "tel", "type": "tel"}
+            ),
         }
         help_texts = {
-            "country": _("Two letters, such as CN, DE or US."),
-            "email_domain": _("The domain of your company's email addresses."),
+            "email_domain": _(
+                "The domain of your company's email addresses, such as example.com."
+            ),
         }
 
-    def clean_country(self):
-        return self.cleaned_data["country"].strip().upper()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        family_name_first(self, "contact_first_name", "contact_last_name")
+
+    def clean_email_domain(self):
+        domain = normalise_domain(self.cleaned_data["email_domain"])
+        if not is_domain(domain):
+            raise forms.ValidationError(
+                _(
+                    "Enter a domain such as example.com: the part of your company's "
+                    "email addresses after the @."
+                )
+            )
+        return domain
 
     def clean(self):
         cleaned = super().clean()

@@ -84,7 +84,7 @@ def score_application(application: Application) -> tuple[int, list[dict]]:
     """The application's score and the rules that made it, for the reviewer."""
     answers = {
         ScoringRule.Criterion.REVENUE_BAND: {application.revenue_band},
-        ScoringRule.Criterion.REGION: {application.region},
+        ScoringRule.Criterion.REGION: {application.region_id},
         ScoringRule.Criterion.PARTNER_TYPE: {application.partner_type},
         ScoringRule.Criterion.SPECIALISATION: {
             s.name.casefold() for s in application.specialisations.all()

@@ -17,14 +17,19 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from partner_portal.home_cards import Todo
 from partner_portal.medians import DaysBetween, Median
 
 from .models import (
     Application,
+    OnboardingStep,
     Partner,
     PartnerMembership,
+    Role,
     Stage,
     StageChange,
     Tier,
@@ -126,6 +131,39 @@ def onboarding_card(request):
         return None
     remaining = sum(1 for i in checklist if i["step"].required and not i["done"])
     return {"checklist": checklist, "remaining": remaining}
+
+
+def onboarding_todos(request) -> list[Todo]:
+    """The partner home's to-dos while the partner is onboarding: the steps not
+    done yet that the partner's admin does on a page of the portal (accept an
+    agreement, complete the profile, register a first deal). Only the admin may
+    do them, so only the admin is asked; course steps are the learning app's
+    to-dos, and staff confirm the manual ones."""
+    context = onboarding_card(request)
+    if context is None or membership_for(request.user).role != Role.ADMIN:
+        return []
+    Kind = OnboardingStep.Kind
+    todos = []
+    for item in context["checklist"]:
+        step = item["step"]
+        if item["done"]:
+            continue
+        if step.kind == Kind.ACCEPT_AGREEMENT:
+            url = reverse("onboarding-agreement", args=[step.pk])
+        elif step.kind == Kind.COMPLETE_PROFILE:
+            url = reverse("company-profile")
+        elif step.kind == Kind.REGISTER_DEAL:
+            url = reverse("deal-new")
+        else:
+            continue
+        todos.append(
+            Todo(
+                _("Finish onboarding: %(step)s.") % {"step": step.localised_title},
+                url,
+                "" if step.required else _("optional"),
+            )
+        )
+    return todos
 
 
 def users_by_partner(partners, signed_in_since) -> dict[int, dict[str, int]]:

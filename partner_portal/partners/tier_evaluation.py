@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .measures import CERTIFIED_USERS, TRAILING_REVENUE, measure_values
@@ -39,6 +40,24 @@ class RequirementResult:
     # What is measured: "revenue", "certified_users" or "agreement" (from
     # `_requirements_of`), so a reader can word the gap without parsing the label.
     kind: str
+
+    # `required` and `actual` stay plain ("750000.00") because evaluations keep
+    # them as written; a page shows them as the reader's language writes numbers.
+    @property
+    def required_shown(self) -> str:
+        return _figure_shown(self.kind, self.required)
+
+    @property
+    def actual_shown(self) -> str:
+        return _figure_shown(self.kind, self.actual)
+
+
+def _figure_shown(kind: str, value: str) -> str:
+    """A requirement's figure grouped as the active language writes it (750,000.00);
+    an agreement's "yes"/"no" words are returned as they are."""
+    if kind == "agreement":
+        return value
+    return number_format(Decimal(value), force_grouping=True)
 
 
 def _requirements_of(tier):

@@ -3,16 +3,20 @@ from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import models as generic
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.contrib.settings.registry import register_setting
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
+from partner_portal.admin_columns import WordColumn
 from partner_portal.admin_home import WorkWaitingPanel
 from partner_portal.admin_menu import PermissionMenuItem
 
@@ -25,6 +29,7 @@ from .models import (
     Partner,
     PartnerMembership,
     Product,
+    Region,
     ScoringRule,
     Specialisation,
     Tier,
@@ -33,6 +38,7 @@ from .models import (
 from .ownership.admin import PartnerScopedViewSet, ScopedIndexView
 from .permissions import partner_permission_policy
 from .views.admin import ApplicationReviewView, LockoutIndexView
+from .views.partner_360 import Partner360View
 
 register_permission_policy(Partner, partner_permission_policy)
 register_setting(TierProgramSettings, icon="pick")
@@ -41,12 +47,23 @@ register_setting(TierProgramSettings, icon="pick")
 class PartnerIndexView(ScopedIndexView):
     list_select_related = ("tier",)
 
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        # A partner's name opens their 360 view (Wagtail links it to the edit form);
+        # editing stays one of the row's buttons and one of the 360's actions.
+        return self._get_custom_column(
+            field_name,
+            self._get_title_column_class(column_class),
+            get_url=self.get_inspect_url,
+            **kwargs,
+        )
+
 
 class PartnerViewSet(PartnerScopedViewSet):
     model = Partner
     icon = "group"
     menu_label = _("Partners")
     index_view_class = PartnerIndexView
+    inspect_view_class = Partner360View
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = ["name", "external_id", "tier", "stage", "region", "country"]
@@ -92,16 +109,18 @@ class TierViewSet(ModelViewSet):
     menu_label = _("Tiers")
     list_display = [
         "name",
+        "name_zh",
         "code",
         "rank",
         "min_trailing_revenue",
         "min_certified_users",
     ]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_zh", "code"]
     search_backend_name = None
     form_fields = [
         "code",
         "name",
+        "name_zh",
         "rank",
         "description",
         "min_trailing_revenue",
@@ -125,6 +144,10 @@ class PartnerMembershipViewSet(ModelViewSet):
     model = PartnerMembership
     icon = "user"
     menu_label = _("Partner users")
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(page_title=self.menu_label, **kwargs)
+
     list_display = ["user", "partner", "role", "created_at"]
     list_filter = ["role", "partner__tier"]
     search_fields = ["user__username", "user__email", "partner__name"]
@@ -148,7 +171,7 @@ class ApplicationViewSet(ModelViewSet):
         "company_name",
         "status",
         "score",
-        "is_flagged",
+        WordColumn("is_flagged", label=_("Flagged"), yes=_("Flagged"), icon="warning"),
         "country",
         "partner_type",
         "submitted_at",
@@ -198,7 +221,17 @@ class OnboardingStepViewSet(ModelViewSet):
     model = OnboardingStep
     icon = "tasks"
     menu_label = _("Onboarding steps")
-    list_display = ["title", "kind", "required", "sort_order"]
+    list_display = [
+        "title",
+        "kind",
+        WordColumn(
+            "required",
+            label=_("Required"),
+            yes=pgettext_lazy("onboarding step", "Required"),
+            no=pgettext_lazy("onboarding step", "Optional"),
+        ),
+        "sort_order",
+    ]
     form_fields = [
         "title",
         "title_zh",
@@ -208,6 +241,33 @@ class OnboardingStepViewSet(ModelViewSet):
         "required",
         "sort_order",
     ]
+
+
+class RegionIndexView(IndexView):
+    def get_base_queryset(self):
+        return Region.objects.for_listing()
+
+
+class RegionViewSet(ModelViewSet):
+    """Regions under Settings: the tree, each region indented below its parent."""
+
+    model = Region
+    icon = "globe"
+    menu_label = _("Regions")
+    add_to_settings_menu = True
+    index_view_class = RegionIndexView
+    list_display = [
+        Column("indented_name", label=_("Name")),
+        "name_zh",
+        "code",
+        "sort_order",
+    ]
+    form_fields = ["name", "name_zh", "code", "parent", "sort_order"]
+
+
+@hooks.register("register_admin_viewset")
+def register_region_viewset():
+    return RegionViewSet("regions")
 
 
 class PartnersGroup(ViewSetGroup):

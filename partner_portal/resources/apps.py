@@ -9,12 +9,18 @@ class ResourcesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from partner_portal.home_cards import HomeCard, register_home_card
+        from partner_portal.home_cards import (
+            NEWS,
+            HomeCard,
+            TodoSource,
+            register_home_card,
+            register_todo,
+        )
         from partner_portal.partners.ownership import partner_owned
 
         from . import search_kinds, signal_handlers
         from .models import DownloadEvent
-        from .selectors import announcements_card, policies_card
+        from .selectors import announcements_card, policies_card, policy_todos
 
         partner_owned.register(DownloadEvent, owner_field="user")
 
@@ -25,6 +31,7 @@ class ResourcesConfig(AppConfig):
                 order=30,
                 template="resources/cards/announcements.html",
                 context=announcements_card,
+                section=NEWS,
             )
         )
         register_home_card(
@@ -34,6 +41,7 @@ class ResourcesConfig(AppConfig):
                 context=policies_card,
             )
         )
+        register_todo(TodoSource(order=10, todos=policy_todos))
 
     def seed_demo(self, *, stdout):
         """Load this app's part of the demo data set (see `manage.py seed_demo`)."""

@@ -96,6 +96,16 @@ ASSETS = [
         ["customer"],
     ),
     (
+        "zero-trust-whitepaper-zh",
+        "零信任安全白皮书",
+        "whitepaper",
+        "partner",
+        None,
+        "zh-hans",
+        ["Zero Trust Access"],
+        ["technical"],
+    ),
+    (
         "internal-battlecard",
         "Internal competitive battlecard",
         "playbook",
@@ -158,6 +168,31 @@ def _access(level, tier_code):
     }
 
 
+# What each asset's summary says, so that the words partners search for (security,
+# certification, 安全, 认证) find something; an asset not named here gets a line
+# made from its title.
+SUMMARIES = {
+    "edge-gateway-brochure": (
+        "Edge Gateway at a glance: network security for every branch office, "
+        "managed from one console."
+    ),
+    "cloud-backup-datasheet": (
+        "Cloud Backup specifications: encryption at rest, ISO 27001 security "
+        "certification and retention options."
+    ),
+    "zero-trust-pitch-deck": (
+        "Zero Trust Access for security teams: the customer's problem, our answer "
+        "and the certification path for your engineers."
+    ),
+    "cloud-backup-case-study-zh": (
+        "一家制造企业用云备份保护生产数据：数据安全、合规认证与每周恢复演练。"  # noqa: RUF001
+    ),
+    "zero-trust-whitepaper-zh": (
+        "零信任访问如何保障远程办公安全，以及合作伙伴工程师的认证路径。"  # noqa: RUF001
+    ),
+}
+
+
 @transaction.atomic
 def seed_resources(*, stdout):
     site = Site.objects.filter(is_default_site=True).first()
@@ -191,7 +226,9 @@ def seed_resources(*, stdout):
             slug=slug,
             asset_type=kind,
             language=language,
-            summary=f"{title}: ready to share with your customers.",
+            summary=SUMMARIES.get(
+                slug, f"{title}: ready to share with your customers."
+            ),
             document=document,
             thumbnail=thumbnail,
             **access,

@@ -1,5 +1,7 @@
 """The content hub's kinds in the portal search index (see search/registry.py)."""
 
+from django.utils.translation import pgettext_lazy
+
 from wagtail.rich_text import get_text_for_indexing
 
 from taggit.models import Tag
@@ -9,7 +11,14 @@ from partner_portal.partners.models import Product
 from search.extract import stored_file_text
 from search.registry import Copied, IndexableKind, register_kind
 
-from .models import AnnouncementPage, AssetPage, PolicyPage, PortalDocument
+from .models import (
+    AnnouncementPage,
+    AssetLanguage,
+    AssetPage,
+    AssetType,
+    PolicyPage,
+    PortalDocument,
+)
 
 
 def _page_fields(page):
@@ -84,6 +93,11 @@ def register():
             search_fields=("title", "summary"),
             copies=_ASSET_COPIES,
             timed_fields=("publish_at", "expires_at"),
+            label=pgettext_lazy("search result kind", "Asset"),
+            facet_labels={
+                "asset_type": dict(AssetType.choices),
+                "language": dict(AssetLanguage.choices),
+            },
         )
     )
     register_kind(
@@ -93,6 +107,7 @@ def register():
             indexable=lambda: PolicyPage.objects.live(),
             to_document=_policy,
             search_fields=("title", "body"),
+            label=pgettext_lazy("search result kind", "Policy"),
         )
     )
     register_kind(
@@ -102,5 +117,6 @@ def register():
             indexable=lambda: AnnouncementPage.objects.live(),
             to_document=_announcement,
             search_fields=("title", "summary", "body"),
+            label=pgettext_lazy("search result kind", "Announcement"),
         )
     )

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from partner_portal.home_cards import Todo
 from partner_portal.partners.access import Audience, audience_for, users_who_may_see
 from partner_portal.partners.models import PartnerMembership, Product
 from partner_portal.partners.ownership import partner_owned
@@ -140,7 +141,7 @@ def _facets(assets, selected) -> tuple[dict[str, list[FacetValue]], int]:
         .order_by("name")
     )
     facets["product"] = [
-        FacetValue(str(p.pk), p.name, p.n, str(p.pk) == selected["product"])
+        FacetValue(str(p.pk), str(p), p.n, str(p.pk) == selected["product"])
         for p in products
     ]
     tags = (
@@ -355,3 +356,15 @@ def top_assets(downloads, first, last, limit: int) -> list[dict]:
         .annotate(downloads=Count("pk"), users=Count("user", distinct=True))
         .order_by("-downloads", "title", "asset")[:limit]
     )
+
+
+def policy_todos(request) -> list[Todo]:
+    """The partner home's to-dos: each policy whose current version the user has
+    yet to acknowledge, linking to the policy page where they acknowledge it."""
+    return [
+        Todo(
+            _("Read and acknowledge the policy “%(title)s”.") % {"title": policy.title},
+            policy.get_url(request),
+        )
+        for policy in pending_policies(request.user)
+    ]

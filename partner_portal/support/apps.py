@@ -10,13 +10,18 @@ class SupportConfig(AppConfig):
     def ready(self):
         from partner_portal.admin_home import WorkSource, register_work
         from partner_portal.events import declare_event
-        from partner_portal.home_cards import HomeCard, register_home_card
+        from partner_portal.home_cards import (
+            HomeCard,
+            TodoSource,
+            register_home_card,
+            register_todo,
+        )
         from partner_portal.partners.ownership import partner_owned
 
         from . import admin_work, tasks
         from .models import Deflection, SurveyInvitation, Ticket
-        from .views.portal import support_card
-        from .views.surveys import surveys_card
+        from .views.portal import support_card, ticket_todos
+        from .views.surveys import survey_todos, surveys_card
 
         # A partner admin sees every ticket of the partner; other roles their own.
         partner_owned.register(Ticket, owner_field="opened_by")
@@ -42,6 +47,8 @@ class SupportConfig(AppConfig):
                 order=47, template="portal/cards/surveys.html", context=surveys_card
             )
         )
+        register_todo(TodoSource(order=45, todos=ticket_todos))
+        register_todo(TodoSource(order=47, todos=survey_todos))
 
     def seed_demo(self, *, stdout):
         """Load this app's part of the demo data set (see `manage.py seed_demo`)."""

@@ -33,6 +33,7 @@ from wagtail.permissions import register_permission_policy
 
 import django_filters
 
+from partner_portal.admin_columns import WordColumn
 from partner_portal.partners.models import Region, Tier
 from partner_portal.partners.ownership.admin import (
     PartnerOwnedPermissionPolicy,
@@ -179,7 +180,7 @@ EXPORT_VALUES = {
         lambda ticket: ticket.partner.external_id,
     ),
     "partner_name": (_("Partner"), lambda ticket: ticket.partner.name),
-    "tier": (_("Tier"), lambda ticket: ticket.partner.tier.name),
+    "tier": (_("Tier"), lambda ticket: str(ticket.partner.tier)),
     "subject": (_("Subject"), lambda ticket: ticket.subject),
     "category": (_("Category"), lambda ticket: name_in_language(ticket.category)),
     "priority": (_("Priority"), lambda ticket: ticket.get_priority_display()),
@@ -330,7 +331,14 @@ class CategoryViewSet(ModelViewSet):
     url_prefix = "support/categories"
     url_namespace = "support_category"
     index_template_name = LISTING_TEMPLATE
-    list_display = ["name", "name_zh", "code", "group", "sort_order", "active"]
+    list_display = [
+        "name",
+        "name_zh",
+        "code",
+        "group",
+        "sort_order",
+        WordColumn("active", label=_("Offered"), yes=_("Offered"), no=_("Withdrawn")),
+    ]
     list_filter = ["active", "group"]
     search_fields = ["name", "name_zh", "code"]
     search_backend_name = None
@@ -424,7 +432,7 @@ class SurveyForm(SurveyClosingForm):
 
     regions = forms.MultipleChoiceField(
         label=_("Regions"),
-        choices=Region.choices,
+        choices=lambda: Region.objects.choices(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty to ask partners in every region."),

@@ -28,7 +28,7 @@ def register_support_viewsets():
 @hooks.register(SUPPORT_MENU_HOOK)
 def register_reports_menu_item():
     return PermissionMenuItem(
-        _("Reports"),
+        _("Support report"),
         reverse("support_admin:reports"),
         icon_name="table",
         order=900,

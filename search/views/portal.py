@@ -2,14 +2,59 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from partner_portal.partners.access import audience_for
 
 from ..models import SearchSource
-from ..query import FILTERABLE, search, suggest
+from ..query import FACETS, FILTERABLE, facet_label, search, suggest
 from ..services import click_token, search_click_record, search_query_record
 from ..validators import validate_query
+
+# Each facet's heading and the parameter that filters by it.
+FACET_PARAMS = {
+    "kind": (_("Kind"), "kind"),
+    "asset_type": (_("Asset type"), "asset_type"),
+    "products": (_("Product"), "product"),
+    "language": (_("Language"), "language"),
+}
+
+
+def _url(request, **changes) -> str:
+    """This page's address with `changes` (None removes a parameter); every other
+    filter stays, and a new filter starts again at the first page."""
+    params = request.GET.copy()
+    if "page" not in changes:
+        params.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return f"?{params.urlencode()}"
+
+
+def _facets(request, result, filters) -> list[dict]:
+    """The facets as the page lists them: labelled values, each a link that keeps
+    the other filters, the chosen one a link that removes it."""
+    shown = []
+    for name in FACETS:
+        title, param = FACET_PARAMS[name]
+        options = [
+            {
+                "label": facet_label(name, value),
+                "count": count,
+                "selected": filters.get(param) == value,
+                "url": _url(
+                    request, **{param: None if filters.get(param) == value else value}
+                ),
+            }
+            for value, count in result.facets.get(name, [])
+        ]
+        if options:
+            shown.append({"title": title, "options": options})
+    return shown
 
 
 def _page(request):
@@ -46,11 +91,13 @@ def search_page(request):
         )
         for hit in result.hits:
             hit["click_token"] = click_token(text=query, hit=hit)
-    return render(
-        request,
-        "search/results.html",
-        {"query": query, "filters": filters, "result": result},
-    )
+            hit["kind_label"] = facet_label("kind", hit["kind"])
+    context = {"query": query, "filters": filters, "result": result}
+    if result is not None:
+        context["facets"] = _facets(request, result, filters)
+        context["previous_url"] = _url(request, page=str(result.page - 1))
+        context["next_url"] = _url(request, page=str(result.page + 1))
+    return render(request, "search/results.html", context)
 
 
 @require_GET

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from partner_portal.deals.models import Deal
 from partner_portal.deals.services.deals import deal_submit
-from partner_portal.partners.models import Product, Region, Role
+from partner_portal.partners.models import Product, Role
 from tests.factories import MembershipFactory, PartnerFactory, StaffFactory
 from tests.partner_portal.deals.factories import draft_deal
 
@@ -44,7 +44,7 @@ def registered_first():
         user,
         customer_name="华东渠道科技有限公司",
         country="CN",
-        region=Region.GREATER_CHINA,
+        region="greater_china",
         estimated_value=Decimal("880000.00"),
         currency="CNY",
         products=[firewall],
@@ -54,7 +54,7 @@ def registered_first():
 
 def test_a_conflicting_registration_is_approved_and_protected(page, registered_first):
     rival, theirs = registered_first
-    partner = PartnerFactory(name="Mine Ltd", country="CN", region=Region.GREATER_CHINA)
+    partner = PartnerFactory(name="Mine Ltd", country="CN", region="greater_china")
     MembershipFactory(partner=partner, role=Role.SALES, user__username="mina")
     staff = StaffFactory(username="dana")
     staff.user_permissions.add(

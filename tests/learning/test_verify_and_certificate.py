@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 def award(make_course, make_certification):
     certification = make_certification("sec", [make_course("sec-101")])
     membership = MembershipFactory(
-        user__first_name="李",
-        user__last_name="小龙",
+        user__first_name="小龙",
+        user__last_name="李",
         user__email="private-address@example.com",
         partner__name="Acme 科技",
         partner__phone="+49 555 0100",
@@ -40,7 +40,7 @@ def test_verify_shows_the_public_facts_and_nothing_private(client, award):
     assert response.status_code == 200
     content = response.content.decode()
     for shown in (
-        "李 小龙",
+        "李小龙",
         "Acme 科技",
         award.certification.name,
         "Active",

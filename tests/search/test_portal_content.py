@@ -77,7 +77,7 @@ def test_the_search_page_says_when_results_may_be_incomplete(
     page = client.get("/search/", {"q": "deployment"})
     assert page.status_code == 200
     assert "results may be incomplete" in page.text
-    assert "Advanced deployment" in page.text
+    assert "Advanced <mark>deployment</mark>" in page.text
 
 
 def test_autocomplete_suggests_only_visible_titles(client, demo_index):

@@ -9,6 +9,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from partner_portal.admin_columns import WordColumn
+
 from ..models import HealthFactor
 
 
@@ -27,11 +29,11 @@ class HealthFactorViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     list_display = [
-        Column("display_name", label=_("name")),
+        Column("display_name", label=_("Name")),
         "weight",
         "zero_at",
         "full_at",
-        "enabled",
+        WordColumn("enabled", label=_("Enabled"), yes=_("Enabled"), no=_("Off")),
     ]
     search_backend_name = None
     edit_handler = ObjectList(

@@ -450,10 +450,10 @@ def gap_in_words(
     """The gap to the next tier in plain words: "42,000.00 CNY more revenue in the
     trailing 12 months and one more certified user to reach Gold."."""
     if next_tier is None:
-        return _("%(tier)s is the top tier of the program.") % {"tier": tier.name}
+        return _("%(tier)s is the top tier of the program.") % {"tier": str(tier)}
     if not gap:
         return _("%(tier)s has no requirements set yet: ask the program manager.") % {
-            "tier": next_tier.name
+            "tier": str(next_tier)
         }
     needs = []
     agreements = 0
@@ -502,7 +502,7 @@ def gap_in_words(
         return _(
             "Every requirement of %(tier)s is met: the next tier evaluation moves "
             "the partner up."
-        ) % {"tier": next_tier.name}
+        ) % {"tier": str(next_tier)}
     if len(needs) == 1:
         listed = needs[0]
     else:
@@ -510,4 +510,4 @@ def gap_in_words(
             "first": pgettext("between the items of a list", ", ").join(needs[:-1]),
             "last": needs[-1],
         }
-    return _("%(needs)s to reach %(tier)s.") % {"needs": listed, "tier": next_tier.name}
+    return _("%(needs)s to reach %(tier)s.") % {"needs": listed, "tier": str(next_tier)}

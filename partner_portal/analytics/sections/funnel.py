@@ -21,14 +21,13 @@ from partner_portal.deals.models import Deal
 from partner_portal.incentives import selectors as sales
 from partner_portal.incentives.models import SalesRecord
 from partner_portal.partners import selectors as recruitment
-from partner_portal.partners.models import Application, Stage
+from partner_portal.partners.models import Application, Region, Stage
 from partner_portal.partners.ownership import partner_owned
 
 from ..scope import Scope
 from . import Figure, Section, Table
 
 # Filters that the application itself answers, for one without a partner.
-APPLICATION_FILTERS = ("region", "partner_type")
 
 
 def section(scope: Scope) -> Section | None:
@@ -118,14 +117,12 @@ def _cohort(scope: Scope, policy):
                 "no tier or account manager yet."
             )
         ]
-    undecided = cohort.filter(
-        partner__isnull=True,
-        **{
-            name: scope.filters[name]
-            for name in APPLICATION_FILTERS
-            if name in scope.filters
-        },
-    )
+    undecided = cohort.filter(partner__isnull=True)
+    if "partner_type" in scope.filters:
+        undecided = undecided.filter(partner_type=scope.filters["partner_type"])
+    if "region" in scope.filters:
+        within = Region.objects.codes_within(scope.filters["region"])
+        undecided = undecided.filter(region__in=within)
     return applications | undecided, []
 
 

@@ -44,9 +44,11 @@ def section(scope: Scope) -> Section | None:
         dimension: _by_currency(sales.revenue_by(current, dimension))
         for dimension in ("tier", "region", "sku_family", "partner")
     }
-    tier_names = dict(Tier.objects.values_list("pk", "name"))
+    tier_names = {tier.pk: str(tier) for tier in Tier.objects.all()}
     tier_order = list(Tier.objects.order_by("-rank").values_list("pk", flat=True))
-    regions = dict(Region.choices)
+    # By the regions one level below the region chosen (its children), or by
+    # top-level region: Greater China's sales show as 华东, 华南….
+    grouping = Region.objects.grouping(scope.filters.get("region"))
     figures, charts, tables = [], [], []
     for currency in sorted(now):
         total = sum(now[currency].values(), ZERO)
@@ -75,7 +77,7 @@ def section(scope: Scope) -> Section | None:
             _bars(
                 f"revenue-region-{currency.lower()}",
                 _("Revenue by region (%(currency)s)") % {"currency": currency},
-                [(regions.get(k, k), v) for k, v in groups["region"].get(currency, [])],
+                grouping.rolled_up(groups["region"].get(currency, [])),
                 currency,
             )
         )

@@ -63,6 +63,10 @@ class DealSerializer(serializers.ModelSerializer):
             "null before approval."
         ),
     )
+    # The code, as before regions were a table, read from the column: no query.
+    region = serializers.CharField(
+        source="region_id", read_only=True, help_text=_("The region's code.")
+    )
 
     class Meta:
         model = Deal
@@ -123,7 +127,9 @@ class DealInputSerializer(StrictInputSerializer):
         _("Enter a two-letter ISO 3166 country code, such as CN or DE."),
         help_text=_("The customer's country: two capitals, such as CN or DE."),
     )
-    region = serializers.ChoiceField(choices=Region.choices)
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all()
+    )
     products = serializers.ListField(
         child=JsonIntegerField(min_value=1, max_value=_LARGEST_ID),
         # Both: the first says so in words, the second in the schema (minItems).

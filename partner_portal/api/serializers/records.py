@@ -13,6 +13,7 @@ from partner_portal.incentives.models import (
     SalesRecord,
 )
 from partner_portal.partners.models import Partner, Tier, TierChange
+from partner_portal.partners.wording import person_name
 from partner_portal.request_limits import validate_upload_size
 from partner_portal.tabular.encodings import encoding_label
 
@@ -87,7 +88,7 @@ class PartnerSerializer(serializers.ModelSerializer):
             "legal_name": partner.legal_name,
             "tier": {"code": tier.code, "name": tier.name, "rank": tier.rank},
             "stage": partner.stage,
-            "region": partner.region,
+            "region": partner.region_id,
             "country": partner.country,
             "partner_type": partner.partner_type,
             "account_manager": None
@@ -161,10 +162,10 @@ def partner_rows(rows):
                 else {
                     "id": manager_id,
                     # As User.get_full_name() builds it.
-                    "name": (
-                        f"{row['account_manager__first_name']} "
-                        f"{row['account_manager__last_name']}"
-                    ).strip(),
+                    "name": person_name(
+                        row["account_manager__first_name"],
+                        row["account_manager__last_name"],
+                    ),
                     "email": row["account_manager__email"],
                 },
                 "joined_on": None if joined_on is None else joined_on.isoformat(),

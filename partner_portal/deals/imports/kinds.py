@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partner_portal.imports.services import ImportKind
-from partner_portal.partners.models import Product, Region
+from partner_portal.partners.imports.kinds import region_note
+from partner_portal.partners.models import Product
 
 from ..models import Deal, LostReason
 from .resources import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, DealResource
@@ -30,7 +31,7 @@ def deal_column_notes() -> dict[str, str]:
         ),
         "customer_domain": _("The customer's web domain, such as example.com."),
         "country": _("A two-letter ISO 3166 country code, such as CN or DE."),
-        "region": _one_of(Region.values),
+        "region": region_note(),
         "products": _(
             "Product names in English or Chinese, separated by semicolons: %(names)s."
         )

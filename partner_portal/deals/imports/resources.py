@@ -33,8 +33,9 @@ from partner_portal.incentives.currencies import is_currency
 from partner_portal.partners.imports.resources import (
     CountryWidget,
     PartnerByExternalIdWidget,
+    RegionWidget,
 )
-from partner_portal.partners.models import Product, Region, User
+from partner_portal.partners.models import Product, User
 
 from ..customers import customer_key, domain_key, legal_suffixes
 from ..models import Deal, LostReason
@@ -239,14 +240,7 @@ class DealResource(RowImportResource):
         "customer_domain", "customer_domain", CustomerDomainWidget()
     )
     country = fields.Field("country", "country", CountryWidget())
-    region = fields.Field(
-        "region",
-        "region",
-        CodeWidget(
-            Region.values,
-            lambda: _("“%(value)s” is not a region code. Use one of: %(codes)s."),
-        ),
-    )
+    region = fields.Field("region", "region", RegionWidget())
     products = fields.Field("import_products", "products", ProductsWidget())
     estimated_value = fields.Field("estimated_value", "estimated_value", AmountWidget())
     currency = fields.Field("currency", "currency", CurrencyWidget())

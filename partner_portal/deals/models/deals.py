@@ -17,7 +17,11 @@ from wagtail.contrib.settings.models import BaseGenericSetting
 
 from partner_portal.incentives.currencies import validate_currency
 from partner_portal.incentives.models.ledger import AMOUNT_DIGITS, AMOUNT_PLACES
-from partner_portal.partners.models import Region, country_code_validator
+from partner_portal.partners.models import (
+    RegionField,
+    TranslatedName,
+    country_code_validator,
+)
 
 
 def money(verbose_name, **kwargs):
@@ -70,9 +74,8 @@ class LegalSuffix(models.Model):
         return self.suffix
 
 
-class LostReason(models.Model):
+class LostReason(TranslatedName):
     name = models.CharField(_("name"), max_length=100, unique=True)
-    name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("offered"), default=True)
 
@@ -80,9 +83,6 @@ class LostReason(models.Model):
         ordering = ["sort_order", "name"]
         verbose_name = _("reason a deal was lost")
         verbose_name_plural = _("reasons deals are lost")
-
-    def __str__(self):
-        return self.name
 
 
 class DealQuerySet(models.QuerySet):
@@ -129,7 +129,7 @@ class Deal(models.Model):
     country = models.CharField(
         _("country"), max_length=2, validators=[country_code_validator]
     )
-    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+    region = RegionField()
     products = models.ManyToManyField(
         "partners.Product", verbose_name=_("products"), related_name="deals"
     )

@@ -19,10 +19,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partner_portal.home_cards import Todo
 from partner_portal.partners.models import Partner
 from partner_portal.partners.ownership import partner_owned
 
@@ -81,7 +83,7 @@ def _values_of(deal: Deal) -> dict:
         "customer_name": deal.customer_name,
         "customer_domain": deal.customer_domain,
         "country": deal.country,
-        "region": deal.region,
+        "region": deal.region_id,
         "products": [product.pk for product in deal.products.all()],
         "estimated_value": deal.estimated_value,
         "currency": deal.currency,
@@ -206,7 +208,7 @@ def deal_new(request):
         request.POST or None,
         initial={
             "country": partner.country,
-            "region": partner.region,
+            "region": partner.region_id,
             "currency": usual_currency(partner),
         },
     )
@@ -345,6 +347,38 @@ def deals_card(request):
         "more_ending": more_ending,
         "soon": soon,
     }
+
+
+def deal_todos(request) -> list[Todo]:
+    """The partner home's to-dos: the same deals the deals card names (drafts to
+    submit, approved registrations whose protection ends soon), each linking to
+    its page; nothing for roles that do not see deals."""
+    context = deals_card(request)
+    if context is None:
+        return []
+    todos = [
+        Todo(
+            _(
+                "Report the deal with %(customer)s won or lost: its protection ends on "
+                "%(day)s."
+            )
+            % {
+                "customer": deal.customer_name,
+                "day": formats.date_format(deal.protected_until, "DATE_FORMAT"),
+            },
+            reverse("deal-detail", args=[deal.pk]),
+        )
+        for deal in context["ending"]
+    ]
+    todos += [
+        Todo(
+            _("Submit your draft deal registration for %(customer)s.")
+            % {"customer": deal.customer_name},
+            reverse("deal-detail", args=[deal.pk]),
+        )
+        for deal in context["drafts"]
+    ]
+    return todos
 
 
 def _first(queryset) -> tuple[list, int]:

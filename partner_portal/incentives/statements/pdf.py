@@ -62,7 +62,7 @@ def _facts(statement: Statement) -> list[tuple[str, str]]:
                 "last": formats.date_format(statement.period_end),
             },
         ),
-        (_("Tier on the last day"), statement.tier.name),
+        (_("Tier on the last day"), str(statement.tier)),
         (_("Currency"), statement.currency),
         (_("Status"), statement.get_status_display()),
     ]

@@ -15,11 +15,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from partner_portal.home_cards import Todo
 from partner_portal.partners.ownership import partner_owned
 from partner_portal.tabular.export import csv_response
 
@@ -314,6 +316,26 @@ def line_csv_download(request, pk, number):
     return csv_response(
         _filename(line.statement, f"-line-{line.number}.csv"), header, rows
     )
+
+
+def statement_todos(request) -> list[Todo]:
+    """The partner home's to-dos: each issued statement not paid yet, to check
+    (and dispute a line of) while it can still be corrected before the payout."""
+    return [
+        Todo(
+            _("Review your statement %(program)s · %(period)s (%(total)s).")
+            % {
+                "program": statement.program.name,
+                "period": statement.period,
+                "total": wording.money(statement.total, statement.currency),
+            },
+            reverse("incentive-statement", args=[statement.pk]),
+        )
+        for statement in statements_visible_to(request.user)
+        .filter(status=Statement.Status.ISSUED)
+        .select_related("program")
+        .order_by("period_end", "sequence")
+    ]
 
 
 def incentives_card(request):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from partner_portal.imports.services import ImportKind
 
 from ..models import PartnerType, Region, Role, Stage, Tier
+from ..wording import name_in_language
 from .resources import (
     PARTNER_OPTIONAL_COLUMNS,
     PARTNER_REQUIRED_COLUMNS,
@@ -25,6 +26,16 @@ def _one_of(codes):
     return _("One of: %(codes)s.") % {"codes": ", ".join(codes)}
 
 
+def region_note() -> str:
+    """The region column's note: codes and names both work, any level of the tree."""
+    return _("A region's code or its name in English or Chinese: %(regions)s.") % {
+        "regions": "; ".join(
+            f"{region.code} ({name_in_language(region)})"
+            for region in Region.objects.in_tree_order()
+        )
+    }
+
+
 def partner_column_notes() -> dict[str, str]:
     return {
         "external_id": _(
@@ -32,7 +43,7 @@ def partner_column_notes() -> dict[str, str]:
             "ID updates that partner."
         ),
         "country": _("A two-letter ISO 3166 country code, such as CN or DE."),
-        "region": _one_of(Region.values),
+        "region": region_note(),
         "partner_type": _one_of(PartnerType.values),
         "tier": _one_of(Tier.objects.order_by("rank").values_list("code", flat=True)),
         "stage": _one_of(Stage.values)

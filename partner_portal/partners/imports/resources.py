@@ -54,6 +54,29 @@ class CountryWidget(widgets.CharWidget):
         return value.upper()
 
 
+class RegionWidget(widgets.CharWidget):
+    """A region by its code or its name in either language (a Chinese marketing
+    team writes 华东); the row fails naming the value when no region matches."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = str(value or "").strip()
+        if not value:
+            return ""
+        region = Region.objects.resolve(value)
+        if region is None:
+            raise ValueError(
+                _(
+                    "“%(value)s” is not a region. Write a region's code or its "
+                    "name in English or Chinese, as listed under Settings → Regions."
+                )
+                % {"value": value}
+            )
+        return region.code
+
+    def render(self, value, obj=None, **kwargs):
+        return getattr(value, "code", value) or ""
+
+
 class TierWidget(LookupWidget):
     def __init__(self):
         super().__init__(Tier, "code")
@@ -137,14 +160,7 @@ class PartnerResource(RowImportResource):
     name = fields.Field("name", "name", widgets.CharWidget())
     legal_name = fields.Field("legal_name", "legal_name", widgets.CharWidget())
     country = fields.Field("country", "country", CountryWidget())
-    region = fields.Field(
-        "region",
-        "region",
-        CodeWidget(
-            Region.values,
-            lambda: _("“%(value)s” is not a region code. Use one of: %(codes)s."),
-        ),
-    )
+    region = fields.Field("region", "region", RegionWidget())
     partner_type = fields.Field(
         "partner_type",
         "partner_type",

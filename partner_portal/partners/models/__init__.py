@@ -8,10 +8,10 @@ from .core import (
     PartnerMembership,
     PartnerType,
     PartnerUserObjectPermission,
-    Region,
     Role,
     Stage,
     Tier,
+    TranslatedName,
     User,
     country_code_validator,
 )
@@ -31,6 +31,8 @@ from .recruitment import (
     ScoringRule,
     Specialisation,
 )
+from .region_field import RegionField
+from .regions import Region
 
 __all__ = [
     "AUDIENCE_STAGES",
@@ -49,6 +51,7 @@ __all__ = [
     "PartnerUserObjectPermission",
     "Product",
     "Region",
+    "RegionField",
     "RevenueBand",
     "Role",
     "ScoringRule",
@@ -59,6 +62,7 @@ __all__ = [
     "TierChange",
     "TierEvaluation",
     "TierProgramSettings",
+    "TranslatedName",
     "User",
     "country_code_validator",
 ]

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from ..wording import has_cjk, name_in_language, person_name
+from .region_field import RegionField
+
 
 class User(AbstractUser):
     """Everyone who signs in: vendor staff and partner users alike."""
@@ -27,8 +30,33 @@ class User(AbstractUser):
             ),
         ]
 
+    def get_full_name(self):
+        """The name in its culture's order (李伟, Wei Li) wherever a user is named:
+        portal, admin, emails, certificates."""
+        return person_name(self.first_name, self.last_name)
 
-class Tier(models.Model):
+    def get_short_name(self):
+        """How an email greets the user: a Chinese name whole (李伟, 您好), as Chinese
+        letters address people, a Western name by the given name (Hello Wei)."""
+        if has_cjk(self.first_name) or has_cjk(self.last_name):
+            return self.get_full_name()
+        return self.first_name
+
+
+class TranslatedName(models.Model):
+    """A record with a stored name partners read: `name` in English and `name_zh` in
+    Chinese, shown in the page's language by `name_in_language` (and `str()`)."""
+
+    name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return name_in_language(self)
+
+
+class Tier(TranslatedName):
     """A partner program level. Rank 1 is the lowest; content is gated by rank."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -69,9 +97,6 @@ class Tier(models.Model):
         verbose_name = _("tier")
         verbose_name_plural = _("tiers")
 
-    def __str__(self):
-        return self.name
-
 
 class Stage(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")
@@ -96,13 +121,6 @@ STAGE_TRANSITIONS = {
     Stage.SUSPENDED: {Stage.ACTIVE, Stage.TERMINATED},
     Stage.TERMINATED: set(),
 }
-
-
-class Region(models.TextChoices):
-    AMER = "amer", _("Americas")
-    EMEA = "emea", _("Europe, Middle East and Africa")
-    APAC = "apac", _("Asia Pacific")
-    GREATER_CHINA = "greater_china", _("Greater China")
 
 
 class PartnerType(models.TextChoices):
@@ -165,6 +183,16 @@ def normalise_domain(domain: str) -> str:
     return domain.removeprefix("www.")
 
 
+# A host name of two or more labels ending in a top-level domain of letters; letters
+# of any script, so 中文.cn and example.公司 pass, `acme`, `acme.` and `1.2.3.4` do not.
+_DOMAIN = re.compile(r"^(?:(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$")
+
+
+def is_domain(domain: str) -> bool:
+    """Whether `domain`, once normalised, names an internet domain."""
+    return bool(_DOMAIN.match(normalise_domain(domain)))
+
+
 class Partner(models.Model):
     external_id = models.CharField(
         _("external ID"),
@@ -177,7 +205,7 @@ class Partner(models.Model):
     country = models.CharField(
         _("country"), max_length=2, validators=[country_code_validator]
     )
-    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+    region = RegionField(related_name="partners")
     partner_type = models.CharField(
         _("partner type"), max_length=20, choices=PartnerType.choices
     )

@@ -4,14 +4,16 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..wording import person_name
 from .core import (
     Partner,
     PartnerType,
-    Region,
+    TranslatedName,
     company_name_key,
     country_code_validator,
     normalise_domain,
 )
+from .region_field import RegionField
 
 
 class RevenueBand(models.TextChoices):
@@ -21,34 +23,26 @@ class RevenueBand(models.TextChoices):
     OVER_100M = "over_100m", _("Over 100 million USD")
 
 
-class Specialisation(models.Model):
+class Specialisation(TranslatedName):
     """An area of expertise an applicant can claim (security, cloud, networking...)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("specialisation")
         verbose_name_plural = _("specialisations")
 
-    def __str__(self):
-        return self.name
 
-
-class Product(models.Model):
+class Product(TranslatedName):
     """A product line of the vendor that applicants and partners are interested in."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
-
-    def __str__(self):
-        return self.name
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -75,7 +69,7 @@ class Application(models.Model):
     country = models.CharField(
         _("country"), max_length=2, validators=[country_code_validator]
     )
-    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+    region = RegionField()
     partner_type = models.CharField(
         _("partner type"), max_length=20, choices=PartnerType.choices
     )
@@ -150,6 +144,11 @@ class Application(models.Model):
         self.name_key = company_name_key(self.company_name)
         self.legal_name_key = company_name_key(self.legal_name)
         super().save(*args, **kwargs)
+
+    @property
+    def contact_name(self) -> str:
+        """The contact's full name in its culture's order, as a user's is."""
+        return person_name(self.contact_first_name, self.contact_last_name)
 
     @property
     def is_flagged(self):

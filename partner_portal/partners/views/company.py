@@ -21,6 +21,7 @@ from ..company import (
 from ..models import OnboardingStep, Partner, PartnerMembership, Role
 from ..onboarding import agreement_accept
 from ..selectors import membership_for
+from ..wording import family_name_first
 
 
 def _membership(request, *, admin=False):
@@ -44,7 +45,15 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Email"))
     first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150)
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    # Technical sees no partner-owned records (deals, statements, MDF): an invitation
+    # grants more only when the admin chooses to.
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=Role.choices, initial=Role.TECHNICAL
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        family_name_first(self, "first_name", "last_name")
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partner_portal.client_address import client_address
-from partner_portal.home_cards import render_home_cards
+from partner_portal.home_cards import NEWS, collect_todos, render_home_cards
 
 from ..access import audience_for
 from ..forms import ApplicationForm
@@ -17,13 +17,22 @@ from ..recruitment import (
     current_program_terms,
     is_rate_limited,
 )
+from ..selectors import membership_for
 
 
 def portal_home(request):
-    """The partner home: a welcome for visitors, the registered cards for users."""
-    context = {"audience": audience_for(request.user)}
+    """The partner home: a welcome for visitors; for users, what to do now (every
+    app's to-dos), then the cards of their state, then the news."""
+    audience = audience_for(request.user)
+    membership = membership_for(request.user)
+    if membership is not None and not membership.partner.grants_access:
+        # Nothing of the partner's is open to them: say so, and whom to ask.
+        return render(request, "portal/suspended.html", {"membership": membership})
+    context = {"audience": audience}
     if request.user.is_authenticated:
+        context["todos"] = collect_todos(request) if audience.is_partner else None
         context["cards"] = render_home_cards(request)
+        context["news"] = render_home_cards(request, NEWS)
     return render(request, "portal/home.html", context)
 
 

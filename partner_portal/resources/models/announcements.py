@@ -5,12 +5,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from partner_portal.partners.access import AccessControlledPage
+from partner_portal.partners.access import AccessControlledPage, audience_for
 
 
 class AnnouncementPage(AccessControlledPage, Page):
@@ -18,8 +18,25 @@ class AnnouncementPage(AccessControlledPage, Page):
 
     summary = models.TextField(_("summary"), blank=True)
     body = RichTextField(_("body"), blank=True)
+    announced_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("announced page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The asset, course or page this announcement is about. Partners who "
+            "may not open that page see no link to it."
+        ),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        PageChooserPanel("announced_page"),
+    ]
     settings_panels = [
         *Page.settings_panels,
         MultiFieldPanel(AccessControlledPage.access_panels, heading=_("Access")),
@@ -31,6 +48,25 @@ class AnnouncementPage(AccessControlledPage, Page):
     class Meta:
         verbose_name = _("announcement")
         verbose_name_plural = _("announcements")
+
+    def announced_page_for(self, request):
+        """The announced page when it is live and the request's user may open it
+        (the access rule of the page itself, which may be stricter than this
+        announcement's), else None."""
+        if self.announced_page_id is None:
+            return None
+        page = self.announced_page.specific
+        if not page.live:
+            return None
+        visible_to = getattr(page, "visible_to", None)
+        if visible_to is not None and not visible_to(audience_for(request.user)):
+            return None
+        return page
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["announced"] = self.announced_page_for(request)
+        return context
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from partner_portal.partners.models import Region
+from partner_portal.partners.models import Region, RegionField
 
 
 def _in_language(english: str, chinese: str) -> str:
@@ -74,13 +74,13 @@ class Survey(ClusterableModel):
     @property
     def tiers_named(self) -> str:
         """The survey's tiers by name, lowest first; "every tier" when none."""
-        names = [tier.name for tier in self.tiers.order_by("rank")]
+        names = [str(tier) for tier in self.tiers.order_by("rank")]
         return ", ".join(names) or str(_("every tier"))
 
     @property
     def regions_named(self) -> str:
         """The survey's regions by name; "every region" when none."""
-        names = [str(Region(code).label) for code in self.regions]
+        names = [str(region) for region in Region.objects.filter(code__in=self.regions)]
         return ", ".join(names) or str(_("every region"))
 
     def is_closed(self, today) -> bool:
@@ -89,7 +89,10 @@ class Survey(ClusterableModel):
 
     def clean(self):
         super().clean()
-        unknown = set(self.regions) - set(Region.values)
+        known = Region.objects.filter(code__in=self.regions).values_list(
+            "code", flat=True
+        )
+        unknown = set(self.regions) - set(known)
         if unknown:
             raise ValidationError({"regions": _("Choose regions from the list.")})
 
@@ -158,7 +161,7 @@ class SurveyInvitation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+    region = RegionField()
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     score = models.PositiveSmallIntegerField(_("likelihood to recommend"), null=True)

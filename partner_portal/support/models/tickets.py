@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from partner_portal.partners.models import TranslatedName
+
 
 class Priority(models.TextChoices):
     LOW = "low", _("Low")
@@ -23,12 +25,11 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-class Category(models.Model):
+class Category(TranslatedName):
     """What a ticket is about; tickets of a category go to its group."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
     group = models.ForeignKey(
         Group,
         verbose_name=_("assigned to group"),
@@ -45,9 +46,6 @@ class Category(models.Model):
         ordering = ["sort_order", "name"]
         verbose_name = _("ticket category")
         verbose_name_plural = _("ticket categories")
-
-    def __str__(self):
-        return self.name
 
 
 class SlaTarget(models.Model):

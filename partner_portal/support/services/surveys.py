@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partner_portal.partners.models import AUDIENCE_STAGES, User
+from partner_portal.partners.models import AUDIENCE_STAGES, Region, User
 
 from ..models import Survey, SurveyInvitation
 from ..tasks import survey_invitations_email
@@ -29,7 +29,10 @@ def survey_audience(survey: Survey):
     if tiers:
         users = users.filter(membership__partner__tier__in=tiers)
     if survey.regions:
-        users = users.filter(membership__partner__region__in=survey.regions)
+        within = {
+            c for code in survey.regions for c in Region.objects.codes_within(code)
+        }
+        users = users.filter(membership__partner__region__in=within)
     return users
 
 
@@ -48,7 +51,7 @@ def survey_send(*, survey: Survey, by: User) -> list[SurveyInvitation]:
                 user=user,
                 partner=user.membership.partner,
                 tier_id=user.membership.partner.tier_id,
-                region=user.membership.partner.region,
+                region_id=user.membership.partner.region_id,
             )
             for user in users
         ]

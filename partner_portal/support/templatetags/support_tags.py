@@ -35,7 +35,7 @@ def written_by(author, viewer):
     if author.pk == viewer.pk:
         return _("You")
     if author.is_staff:
-        if author.first_name:
-            return _("%(name)s, support team") % {"name": author.first_name}
+        if author.get_short_name():
+            return _("%(name)s, support team") % {"name": author.get_short_name()}
         return _("Support team")
     return author.get_full_name() or author.username

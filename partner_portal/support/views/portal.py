@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partner_portal.home_cards import Todo
 from partner_portal.partners.access import audience_for
 from partner_portal.partners.models import Partner
 from partner_portal.partners.ownership import partner_owned
@@ -406,6 +407,23 @@ def rate_by_link(request, token):
         {"ticket": ticket, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+def ticket_todos(request) -> list[Todo]:
+    """The partner home's to-dos: each ticket the user sees that waits on the
+    partner's answer."""
+    if partner_owned.policy_for(Ticket).partner_of(request.user) is None:
+        return []
+    return [
+        Todo(
+            _("Answer our question on the ticket “%(subject)s”.")
+            % {"subject": ticket.subject},
+            reverse("ticket-detail", args=[ticket.pk]),
+        )
+        for ticket in _tickets(request)
+        .filter(status=Ticket.Status.WAITING)
+        .order_by("created_at")
+    ]
 
 
 def support_card(request):

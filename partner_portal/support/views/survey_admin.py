@@ -142,7 +142,8 @@ def _nps_row(label, figures: Nps) -> list:
 
 
 def _region_label(code: str) -> str:
-    return str(Region(code).label) if code in Region.values else code
+    region = Region.objects.filter(code=code).first()
+    return str(region) if region else code
 
 
 class SurveyResultsView(_SurveyMixin, TemplateView):

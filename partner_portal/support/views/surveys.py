@@ -12,10 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from partner_portal.home_cards import Todo
 from partner_portal.partners.ownership import partner_owned
 
 from ..models import SurveyInvitation
@@ -87,6 +90,25 @@ def survey_answer_view(request, pk):
         {"invitation": invitation, "survey": survey, "closed": closed, "form": form},
         status=status,
     )
+
+
+def survey_todos(request) -> list[Todo]:
+    """The partner home's to-dos: each survey the user has yet to answer."""
+    context = surveys_card(request)
+    if context is None:
+        return []
+    return [
+        Todo(
+            _("Answer the survey “%(title)s”.")
+            % {"title": invitation.survey.title_in_language},
+            reverse("survey-answer", args=[invitation.survey_id]),
+            _("until %(day)s")
+            % {"day": date_format(invitation.survey.closes_on, "DATE_FORMAT")}
+            if invitation.survey.closes_on
+            else "",
+        )
+        for invitation in context["surveys"]
+    ]
 
 
 def surveys_card(request):

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Permission
 
 import pytest
 
-from partner_portal.partners.models import PartnerType, Region, TierChange
+from partner_portal.partners.models import PartnerType, TierChange
 from tests.factories import PartnerFactory, SalesRecordFactory, StaffFactory, tier
 
 PERIOD = {"kind": "quarter", "label": "2026-Q3"}
@@ -42,14 +42,14 @@ def channel(db):
     cam = staff("cam", "view_salesrecord")
     alpha = PartnerFactory(
         name="Alpha",
-        region=Region.GREATER_CHINA,
+        region="greater_china",
         partner_type=PartnerType.RESELLER,
         tier=tier("gold"),
         account_manager=cam,
     )
     beta = PartnerFactory(
         name="Beta",
-        region=Region.EMEA,
+        region="emea",
         partner_type=PartnerType.DISTRIBUTOR,
         tier=tier("silver"),
     )

@@ -38,7 +38,7 @@ import pytest
 from partner_portal.analytics import sections
 from partner_portal.analytics.scope import DashboardFilters
 from partner_portal.deals.models import Deal, DealEvent, LostReason
-from partner_portal.partners.models import Region, User
+from partner_portal.partners.models import User
 from partner_portal.workdays.calendar import add_business_days
 from partner_portal.workdays.models import Holiday
 from tests.factories import PartnerFactory
@@ -64,7 +64,7 @@ def deal(partner, status, value, currency, submitted=None, decided=None, **field
         customer_name=f"Customer of {partner.name} {Deal.objects.count()}",
         customer_key=f"customer {Deal.objects.count()}",
         country="CN",
-        region=Region.GREATER_CHINA,
+        region="greater_china",
         estimated_value=Decimal(value),
         currency=currency,
         expected_close_date=dt.date(2026, 12, 31),

@@ -38,7 +38,7 @@ import pytest
 from partner_portal.analytics import sections
 from partner_portal.analytics.scope import DashboardFilters
 from partner_portal.deals.models import Deal
-from partner_portal.partners.models import Application, Region, Stage, StageChange
+from partner_portal.partners.models import Application, Stage, StageChange
 from tests.factories import PartnerFactory, SalesRecordFactory, tier
 
 from .conftest import PERIOD, staff
@@ -51,7 +51,7 @@ def midnight(day: str) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(0), tzinfo=dt.UTC)
 
 
-def application(name, submitted, region=Region.EMEA, **fields):
+def application(name, submitted, region="emea", **fields):
     made = Application.objects.create(
         company_name=name,
         legal_name=f"{name} Ltd",
@@ -71,7 +71,7 @@ def application(name, submitted, region=Region.EMEA, **fields):
     return made
 
 
-def approved(name, submitted, decided, region=Region.EMEA, active=None, **partner):
+def approved(name, submitted, decided, region="emea", active=None, **partner):
     recruit = PartnerFactory(
         name=name, region=region, stage=Stage.ONBOARDING, **partner
     )
@@ -100,7 +100,7 @@ def deal(partner, submitted=None):
         customer_name=f"Customer of {partner.name} {Deal.objects.count()}",
         customer_key=f"customer {Deal.objects.count()}",
         country="DE",
-        region=Region.EMEA,
+        region="emea",
         estimated_value=Decimal("100.00"),
         currency="EUR",
         expected_close_date=dt.date(2026, 12, 31),
@@ -126,7 +126,7 @@ def cohort(db):
     deal(kite, "2026-08-30")
     sale(kite, "2026-08-02")
     lark = approved(
-        "Lark", "2026-07-10", "2026-07-14", region=Region.APAC, active="2026-07-20"
+        "Lark", "2026-07-10", "2026-07-14", region="apac", active="2026-07-20"
     )
     deal(lark, "2026-07-16")
     sale(lark, "2026-07-25", "-50.00")
@@ -141,7 +141,7 @@ def cohort(db):
     application(
         "Pike",
         "2026-09-02",
-        region=Region.APAC,
+        region="apac",
         status=Application.Status.REJECTED,
         reviewed_at=midnight("2026-09-03"),
     )

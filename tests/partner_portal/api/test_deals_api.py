@@ -15,7 +15,7 @@ import pytest
 from partner_portal.api.webhooks.events import event_choices
 from partner_portal.deals.models import Deal, DealEvent, DealSettings
 from partner_portal.deals.services.deals import deal_submit
-from partner_portal.partners.models import Role
+from partner_portal.partners.models import Region, Role
 from partner_portal.partners.services import (
     account_manager_permissions_sync,
     partner_update,
@@ -480,16 +480,25 @@ def test_only_staff_who_may_decide_decide(world, deals):
 
 
 def test_deal_filters(world, deals):
+    # A region below Greater China: filtering by the parent finds its deals too.
+    Region.objects.create(
+        code="east_china",
+        name="East China",
+        name_zh="华东",
+        parent=Region.objects.get(code="greater_china"),
+    )
     own = draft_deal(
         world.partner_a,
         world.user_a,
         customer_name="Globex GmbH",
         country="CN",
-        region="greater_china",
+        region="east_china",
     )
     own = deal_submit(deal=own, by=world.user_a)
     client = world.client("staff")
+    assert client.get(f"{URL}{own.pk}/").json()["region"] == "east_china"
     cases = [
+        ({"region": "east_china"}, {"own"}),
         ({"status": "submitted"}, {"b", "c", "own"}),
         ({"status": "draft"}, {"a"}),
         ({"conflict": "true"}, {"b", "own"}),

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from partner_portal.deals.models import FundAllocation
 from partner_portal.deals.services.deals import deal_save
-from partner_portal.partners.models import Product, Region
+from partner_portal.partners.models import Product
 
 
 def product(name="Firewall"):
@@ -20,7 +20,7 @@ def draft_deal(partner, by=None, *, products=None, **fields):
         "customer_name": "ACME, Inc.",
         "customer_domain": "",
         "country": "DE",
-        "region": Region.EMEA,
+        "region": "emea",
         "estimated_value": Decimal("25000.00"),
         "currency": "EUR",
         "expected_close_date": timezone.localdate() + dt.timedelta(days=60),

@@ -75,7 +75,7 @@ def edit_form(item, **changes):
         "name": item.name,
         "legal_name": item.legal_name,
         "country": item.country,
-        "region": item.region,
+        "region": item.region_id,
         "partner_type": item.partner_type,
         "tier": item.tier_id,
         "stage": item.stage,

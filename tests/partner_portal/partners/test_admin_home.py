@@ -8,6 +8,7 @@ from django.utils import timezone
 
 import pytest
 
+from partner_portal.analytics.models import HealthScore
 from partner_portal.partners.models import Application, Stage, StageChange
 from partner_portal.partners.services import account_manager_permissions_sync
 from tests.factories import PartnerFactory, StaffFactory
@@ -104,3 +105,29 @@ def test_nothing_waiting_says_so_and_no_permission_shows_no_panel(client):
     assert "No partner is at risk or due for demotion." in page
 
     assert "Work waiting for you" not in home(client, staff())
+
+
+def test_an_account_manager_sees_their_partners_demotion_due_and_low_health(client):
+    manager = staff("analytics.view_healthscore")
+    mine = PartnerFactory(
+        name="Kestrel Systems",
+        stage=Stage.ACTIVE,
+        account_manager=manager,
+        demotion_due_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    account_manager_permissions_sync(partner=mine)
+    weak = PartnerFactory(name="Plover Data", account_manager=manager)
+    account_manager_permissions_sync(partner=weak)
+    theirs = PartnerFactory(
+        name="Osprey Networks",
+        demotion_due_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    for partner in (weak, theirs):
+        HealthScore.objects.create(partner=partner, day=timezone.localdate(), score=12)
+
+    page = home(client, manager)
+
+    assert "Kestrel Systems" in page and "demotion due" in page
+    assert "Low health scores" in page and "Plover Data" in page
+    assert "12.0 out of 100" in page
+    assert "Osprey Networks" not in page

@@ -189,7 +189,8 @@ def test_a_file_with_errors_writes_nothing_and_names_row_and_column(tmp_path, db
         RowError(
             4,
             "region",
-            "“mars” is not a region code. Use one of: amer, emea, apac, greater_china.",
+            "“mars” is not a region. Write a region's code or its name in English "
+            "or Chinese, as listed under Settings → Regions.",
         ),
         RowError(
             4,

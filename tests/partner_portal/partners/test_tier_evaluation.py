@@ -205,8 +205,8 @@ def test_partner_home_shows_the_gap_to_the_next_tier(client, figures, requiremen
     response = client.get("/")
 
     assert "What it takes to reach Gold" in response.text
-    assert "100000.00" in response.text
-    assert "72500.50" in response.text
+    assert "100,000.00" in response.text
+    assert "72,500.50" in response.text
 
 
 def test_the_tier_card_measures_only_what_the_next_tier_requires(

@@ -19,6 +19,17 @@ def hidden(role):
     return [marker for marker in MARKERS if marker not in VISIBLE[role]]
 
 
+def assert_refused(response, role, marker):
+    """A page above the user's level answers 404; a visitor who is not signed in is
+    sent to sign in and back instead. Neither names the item."""
+    if role == "anonymous":
+        assert response.status_code == 302, marker
+        assert response["Location"].startswith(f"{reverse('login')}?next=/"), marker
+    else:
+        assert response.status_code == 404, marker
+    assert marker not in response.content.decode()
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_asset_pages_answer_404_above_the_users_level(role, hub, client_as):
     client = client_as(role)
@@ -28,8 +39,7 @@ def test_asset_pages_answer_404_above_the_users_level(role, hub, client_as):
             assert response.status_code == 200, marker
             assert f"Asset {marker}" in response.text
         else:
-            assert response.status_code == 404, marker
-            assert marker not in response.text
+            assert_refused(response, role, marker)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -83,15 +93,19 @@ def test_library_lists_and_counts_only_visible_assets(role, hub, client_as):
 def test_announcements_on_home_and_pages_follow_the_level(role, hub, client_as):
     client = client_as(role)
     home = client.get("/")
-    if role != "anonymous":
-        # The home card shows the latest five the user may see, newest first.
+    if role not in ("anonymous", "suspended"):
+        # The home card shows the latest five the user may see, newest first; a
+        # suspended partner's user gets the page saying their access is suspended.
         for marker in list(reversed(VISIBLE[role]))[:5]:
             assert f"News {marker}" in home.text
     for marker in hidden(role):
         assert marker not in home.text
     for marker, announcement in hub.announcements.items():
         response = client.get(announcement.url)
-        assert response.status_code == (200 if marker in VISIBLE[role] else 404)
+        if marker in VISIBLE[role]:
+            assert response.status_code == 200, marker
+        else:
+            assert_refused(response, role, marker)
 
 
 def _make_policies(hub):
@@ -127,8 +141,7 @@ def test_policies_and_their_banner_follow_the_level(role, policies, client_as):
             assert response.status_code == 200, marker
             assert f"Rules for {marker}." in response.text
         else:
-            assert response.status_code == 404, marker
-            assert marker not in response.text
+            assert_refused(response, role, marker)
     home = client.get("/").text
     for marker in hidden(role):
         assert marker not in home

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BrandingConfig(AppConfig):
+    """White-labelling: the vendor's name, logo and colour on the portal and in the
+    Wagtail admin."""
+
+    name = "partner_portal.branding"
+    label = "branding"
+    verbose_name = _("Branding")

@@ -1,0 +1,96 @@
+"""The data of a partner's 360 view in the admin, each part read through the
+partner-owned policy of its model, so a user sees only the rows they may see."""
+
+from dataclasses import dataclass
+
+from wagtail.models import ModelLogEntry
+
+from .models import (
+    OnboardingCompletion,
+    OnboardingStep,
+    Partner,
+    PartnerMembership,
+    StageChange,
+    TierChange,
+    TierEvaluation,
+)
+from .ownership import partner_owned
+from .profile_facts import FactValue, profile_facts
+
+# How many rows of each history the view shows; the full lists are one link away.
+RECENT = 10
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    step: OnboardingStep
+    completion: OnboardingCompletion | None
+
+
+@dataclass(frozen=True)
+class PartnerProfile:
+    partner: Partner
+    facts: list[tuple[str, FactValue]]
+    memberships: list[PartnerMembership]
+    stage_changes: list[StageChange]
+    tier_changes: list[TierChange]
+    evaluation: TierEvaluation | None
+    checklist: list[ChecklistRow]
+    logins: list[PartnerMembership]
+    log_entries: list[ModelLogEntry]
+
+
+def _visible(user, model, partner):
+    return partner_owned.policy_for(model).visible_to(
+        user, model._default_manager.filter(partner=partner)
+    )
+
+
+def partner_profile(*, user, partner: Partner) -> PartnerProfile:
+    """Everything the 360 view shows of `partner` to `user`, in a fixed number of
+    queries however many users, changes and steps the partner has."""
+    memberships = list(
+        _visible(user, PartnerMembership, partner)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name")
+    )
+    completions = {
+        c.step_id: c
+        for c in _visible(user, OnboardingCompletion, partner).select_related(
+            "completed_by"
+        )
+    }
+    checklist = [
+        ChecklistRow(step=step, completion=completions.get(step.pk))
+        for step in OnboardingStep.objects.order_by("sort_order", "pk")
+    ]
+    logins = sorted(
+        (m for m in memberships if m.user.last_login),
+        key=lambda m: m.user.last_login,
+        reverse=True,
+    )[:RECENT]
+    return PartnerProfile(
+        partner=partner,
+        facts=profile_facts(user, partner),
+        memberships=memberships,
+        stage_changes=list(
+            _visible(user, StageChange, partner)
+            .select_related("changed_by")
+            .order_by("-changed_at")[:RECENT]
+        ),
+        tier_changes=list(
+            _visible(user, TierChange, partner)
+            .select_related("tier", "changed_by")
+            .order_by("-effective_from", "-recorded_at")[:RECENT]
+        ),
+        evaluation=_visible(user, TierEvaluation, partner)
+        .select_related("tier_before", "qualified_tier")
+        .first(),
+        checklist=checklist,
+        logins=logins,
+        log_entries=list(
+            ModelLogEntry.objects.for_instance(partner)
+            .select_related("user")
+            .order_by("-timestamp")[:RECENT]
+        ),
+    )
