@@ -26,21 +26,8 @@ def default_language():
 
 
 @pytest.fixture
-def migrated_db(transactional_db):
-    """A transactional test's database with what the migrations create put back:
-    transactional tests run last, after others that left every table empty."""
-    from importlib import import_module
-
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
-
-    from partner_portal.partners.models import Tier
-
-    # post_migrate creates the content types and permissions again, with new ids.
-    call_command("migrate", verbosity=0)
-    ContentType.objects.clear_cache()
-    tiers = import_module("partner_portal.partners.migrations.0002_default_tiers")
-    for code, name, rank, description in tiers.DEFAULT_TIERS:
-        Tier.objects.get_or_create(
-            code=code, defaults={"name": name, "rank": rank, "description": description}
-        )
+def migrated_db(django_db_serialized_rollback, transactional_db):
+    """A transactional test's database as the migrations left it (tiers, regions,
+    content types, Wagtail's root page): transactional tests run last, after others
+    that left every table empty, and the serialized rollback puts back the snapshot
+    pytest-django took of the migrated database."""

@@ -161,9 +161,8 @@ def made_summary(made: Counter) -> str:
 
 
 def _regions(data):
-    """The demo's region tree: the four the product ships with (made here only
-    where they are missing, as in a test database emptied between browser tests)
-    and Greater China's 华东, 华南…"""
+    """The demo's regions below the four the product ships with: Greater China's
+    华东, 华南…"""
     for order, row in enumerate(data["regions"], start=1):
         Region.objects.get_or_create(
             code=row["code"],

@@ -30,12 +30,30 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make test`"
+    before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        keep_serialized_contents(before)
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
+
+
+def keep_serialized_contents(before):
+    """Give the connections the test code sees under Playwright the migrated database's
+    snapshot the earlier connections held.
+
+    Playwright's sync API marks its event loop as running in this thread between calls,
+    and Django's connection handler keeps its connections per thread only until a loop
+    runs: from then on they are new objects, per context. The snapshot pytest-django
+    took for the serialized rollback is an attribute of the old ones, and without it a
+    live-server test would restore nothing after the previous test's flush.
+    """
+    for alias, connection in before.items():
+        snapshot = getattr(connection, "_test_serialized_contents", None)
+        if snapshot is not None:
+            connections[alias]._test_serialized_contents = snapshot
 
 
 # Every frame of every page reports what the Content-Security-Policy refused, and
@@ -78,22 +96,6 @@ def page(browser, live_server, request, csp_violations):
         "{directive} ({blocked}) on {page} at {source}".format(**violation)
         for violation in csp_violations
     )
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Snapshot the migrated database for the serialized rollback below.
-
-    pytest-django only snapshots when the database is first set up, and in a full run
-    that is for an earlier, non-browser test, which leaves no snapshot; the database is
-    still as migrations left it here, because every earlier test rolled back.
-    """
-    with django_db_blocker.unblock():
-        for connection in connections.all():
-            if not hasattr(connection, "_test_serialized_contents"):
-                connection._test_serialized_contents = (
-                    connection.creation.serialize_db_to_string()
-                )
 
 
 def pytest_collection_modifyitems(items):
