@@ -137,12 +137,16 @@ class UpdatedSinceFilterSet(django_filters.FilterSet):
     )
 
 
-class RegionFilter(django_filters.ChoiceFilter):
-    """A region by code; a parent region also finds the records of its children."""
+class RegionFilter(django_filters.CharFilter):
+    """A region by code; a parent region also finds the records of its children.
+
+    Regions are data staff maintain, so the schema names no fixed codes: a code that
+    names no region finds nothing, as an unknown tier code does.
+    """
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Region code; a region includes its children."))
-        super().__init__(choices=lambda: Region.objects.choices(), **kwargs)
+        super().__init__(**kwargs)
 
     def filter(self, qs, value):
         if not value:
