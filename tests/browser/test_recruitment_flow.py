@@ -22,7 +22,7 @@ def test_apply_approve_set_password_onboard_active(page, demo_data):
     page.get_by_label("Company name").fill("Aurora Networks")
     page.get_by_label("Legal name").fill("Aurora Networks Oy")
     page.get_by_label("Email domain").fill("aurora.example")
-    page.get_by_label("Country").fill("FI")
+    page.get_by_label("Country").select_option("FI")
     page.get_by_label("Region").select_option("emea")
     page.get_by_label("Partner type").select_option("msp")
     page.get_by_label("Annual revenue").select_option("1m_10m")

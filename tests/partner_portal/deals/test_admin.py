@@ -30,9 +30,10 @@ pytestmark = pytest.mark.django_db
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DECIDE = ["access_admin", "view_deal", "decide_deal"]
-# The session, the user and their permissions, the admin's furniture, the filters'
-# partner choices, then the page of rows: a count, the rows, their products.
-MAX_LISTING_QUERIES = 18
+# The session, the user and their permissions, the admin's furniture (with the
+# vendor's branding), the filters' partner choices, then the page of rows: a count,
+# the rows, their products.
+MAX_LISTING_QUERIES = 19
 
 
 def staff(username, *codenames):

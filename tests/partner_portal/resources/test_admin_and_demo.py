@@ -10,6 +10,7 @@ from django.urls import reverse
 import pytest
 
 from partner_portal.imports.uploads import SESSION_KEY
+from partner_portal.resources import demo
 from partner_portal.resources.models import (
     AnnouncementPage,
     AssetPage,
@@ -167,7 +168,7 @@ def test_seed_demo_builds_the_hub_once(db, settings, tmp_path):
     assert ResourceLibraryPage.objects.count() == 1
     levels = set(AssetPage.objects.live().values_list("access_level", flat=True))
     assert levels == {"public", "partner", "tier", "staff"}
-    assert AssetPage.objects.count() == 7
+    assert AssetPage.objects.count() == len(demo.ASSETS)
     assert PolicyPage.objects.get().requires_acknowledgement
     assert AnnouncementPage.objects.count() == 1
 
