@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import models as generic
@@ -20,6 +21,7 @@ from partner_portal.admin_columns import WordColumn
 from partner_portal.admin_home import WorkWaitingPanel
 from partner_portal.admin_menu import PermissionMenuItem
 
+from .filters import RegionTreeFilter
 from .forms import PartnerAdminForm
 from .lockout import LOCKOUT_PERMISSION
 from .models import (
@@ -58,6 +60,22 @@ class PartnerIndexView(ScopedIndexView):
         )
 
 
+class PartnerFilterSet(WagtailFilterSet):
+    region = RegionTreeFilter()
+
+    class Meta:
+        model = Partner
+        fields = ["tier", "stage", "region", "partner_type", "account_manager"]
+
+
+class ApplicationFilterSet(WagtailFilterSet):
+    region = RegionTreeFilter()
+
+    class Meta:
+        model = Application
+        fields = ["status", "region", "partner_type", "revenue_band", "submitted_at"]
+
+
 class PartnerViewSet(PartnerScopedViewSet):
     model = Partner
     icon = "group"
@@ -67,7 +85,7 @@ class PartnerViewSet(PartnerScopedViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = ["name", "external_id", "tier", "stage", "region", "country"]
-    list_filter = ["tier", "stage", "region", "partner_type", "account_manager"]
+    filterset_class = PartnerFilterSet
     list_export = [
         "external_id",
         "name",
@@ -176,7 +194,7 @@ class ApplicationViewSet(ModelViewSet):
         "partner_type",
         "submitted_at",
     ]
-    list_filter = ["status", "region", "partner_type", "revenue_band", "submitted_at"]
+    filterset_class = ApplicationFilterSet
     search_fields = ["company_name", "legal_name", "email_domain", "contact_email"]
     search_backend_name = None
     ordering = ["status", "-score", "-submitted_at"]

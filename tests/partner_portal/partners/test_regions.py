@@ -13,7 +13,7 @@ from partner_portal.analytics import sections
 from partner_portal.analytics.scope import DashboardFilters
 from partner_portal.imports.services import file_import
 from partner_portal.partners.imports.kinds import PARTNERS
-from partner_portal.partners.models import Partner, Region
+from partner_portal.partners.models import Application, Partner, Region
 from tests.chinese_files import PARTNER_REQUIRED_HEADER, excel_csv
 from tests.factories import PartnerFactory, SalesRecordFactory, StaffFactory
 
@@ -169,3 +169,44 @@ def test_staff_keep_the_tree_under_settings(client, china):
 def test_the_application_form_offers_the_tree_in_the_users_language(client, china):
     page = client.get(reverse("application-apply"), HTTP_ACCEPT_LANGUAGE="zh-hans").text
     assert page.index("大中华区") < page.index("\u3000华东") < page.index("\u3000华南")
+
+
+def test_the_admin_lists_filter_on_a_region_with_the_regions_below_it(client, china):
+    PartnerFactory(name="Shanghai Channel", region=china["east_china"])
+    PartnerFactory(name="Guangzhou Channel", region=china["south_china"])
+    PartnerFactory(name="Berlin Channel", region="emea")
+    client.force_login(StaffFactory(is_superuser=True))
+
+    def listed(region):
+        page = client.get(reverse("partner:index"), {"region": region})
+        assert page.status_code == 200
+        return {
+            name
+            for name in ("Shanghai Channel", "Guangzhou Channel", "Berlin Channel")
+            if name in page.text
+        }
+
+    assert listed("greater_china") == {"Shanghai Channel", "Guangzhou Channel"}
+    assert listed("east_china") == {"Shanghai Channel"}
+    assert listed("emea") == {"Berlin Channel"}
+
+    with translation.override("zh-hans"):
+        page = client.get(reverse("partner:index"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.text.index("大中华区") < page.text.index("\u3000华东")
+    for company, region in (("Suzhou Systems", "east_china"), ("Lyon Systems", "emea")):
+        Application.objects.create(
+            company_name=company,
+            legal_name=f"{company} Ltd",
+            email_domain=f"{company.split()[0].lower()}.example",
+            country="CN" if region == "east_china" else "FR",
+            region=region,
+            partner_type="reseller",
+            revenue_band="under_1m",
+            employee_count=12,
+            contact_first_name="Li",
+            contact_last_name="Wei",
+            contact_email=f"li@{company.split()[0].lower()}.example",
+        )
+    applications = client.get(reverse("application:index"), {"region": "greater_china"})
+    assert "Suzhou Systems" in applications.text
+    assert "Lyon Systems" not in applications.text
