@@ -2,6 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from partner_portal.partners.models import (
+    Application,
     Partner,
     PartnerMembership,
     PartnerType,
@@ -45,6 +46,25 @@ class PartnerFactory(DjangoModelFactory):
     partner_type = PartnerType.RESELLER
     tier = factory.LazyFunction(lambda: tier("registered"))
     stage = Stage.ACTIVE
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """A submitted application to join the channel."""
+
+    class Meta:
+        model = Application
+
+    company_name = factory.Sequence(lambda n: f"Applicant {n}")
+    legal_name = factory.LazyAttribute(lambda a: f"{a.company_name} GmbH")
+    email_domain = factory.Sequence(lambda n: f"applicant{n}.example")
+    country = "DE"
+    region = "emea"
+    partner_type = PartnerType.RESELLER
+    revenue_band = "under_1m"
+    employee_count = 12
+    contact_first_name = "Lena"
+    contact_last_name = "Vogel"
+    contact_email = factory.LazyAttribute(lambda a: f"lead@{a.email_domain}")
 
 
 class MembershipFactory(DjangoModelFactory):

@@ -12,8 +12,8 @@ import pytest
 
 from partner_portal.analytics.health.demo import _grant_group_permissions
 from partner_portal.partners.demo import _staff_groups
-from partner_portal.partners.models import Application, OnboardingStep
-from tests.factories import StaffFactory, UserFactory
+from partner_portal.partners.models import OnboardingStep
+from tests.factories import ApplicationFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,18 +58,9 @@ def test_a_program_manager_opens_each_setting_they_edit(client, url):
 
 
 def test_flags_and_booleans_read_as_words(client):
-    Application.objects.create(
+    ApplicationFactory(
         company_name="Heron Data",
-        legal_name="Heron Data GmbH",
         email_domain="heron.example",
-        country="DE",
-        region="emea",
-        partner_type="reseller",
-        revenue_band="under_1m",
-        employee_count=12,
-        contact_first_name="Lena",
-        contact_last_name="Vogel",
-        contact_email="lead@heron.example",
         duplicate_flags=[{"reason": "same domain"}],
     )
     OnboardingStep.objects.create(

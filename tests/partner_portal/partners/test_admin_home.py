@@ -9,9 +9,9 @@ from django.utils import timezone
 import pytest
 
 from partner_portal.analytics.models import HealthScore
-from partner_portal.partners.models import Application, Stage, StageChange
+from partner_portal.partners.models import Stage, StageChange
 from partner_portal.partners.services import account_manager_permissions_sync
-from tests.factories import PartnerFactory, StaffFactory
+from tests.factories import ApplicationFactory, PartnerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,18 +61,9 @@ def test_a_program_manager_sees_every_partner_and_the_applications(client):
         "partners.change_application",
     )
     PartnerFactory(name="Osprey Networks", stage=Stage.AT_RISK)
-    Application.objects.create(
+    ApplicationFactory(
         company_name="Heron Data",
-        legal_name="Heron Data GmbH",
         email_domain="heron.example",
-        country="DE",
-        region="emea",
-        partner_type="reseller",
-        revenue_band="under_1m",
-        employee_count=12,
-        contact_first_name="Lena",
-        contact_last_name="Vogel",
-        contact_email="lead@heron.example",
         duplicate_flags=[{"reason": "same domain"}],
     )
 

@@ -13,9 +13,14 @@ from partner_portal.analytics import sections
 from partner_portal.analytics.scope import DashboardFilters
 from partner_portal.imports.services import file_import
 from partner_portal.partners.imports.kinds import PARTNERS
-from partner_portal.partners.models import Application, Partner, Region
+from partner_portal.partners.models import Partner, Region
 from tests.chinese_files import PARTNER_REQUIRED_HEADER, excel_csv
-from tests.factories import PartnerFactory, SalesRecordFactory, StaffFactory
+from tests.factories import (
+    ApplicationFactory,
+    PartnerFactory,
+    SalesRecordFactory,
+    StaffFactory,
+)
 
 from ..analytics.conftest import PERIOD, staff
 
@@ -193,20 +198,8 @@ def test_the_admin_lists_filter_on_a_region_with_the_regions_below_it(client, ch
     with translation.override("zh-hans"):
         page = client.get(reverse("partner:index"), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert page.text.index("大中华区") < page.text.index("\u3000华东")
-    for company, region in (("Suzhou Systems", "east_china"), ("Lyon Systems", "emea")):
-        Application.objects.create(
-            company_name=company,
-            legal_name=f"{company} Ltd",
-            email_domain=f"{company.split()[0].lower()}.example",
-            country="CN" if region == "east_china" else "FR",
-            region=region,
-            partner_type="reseller",
-            revenue_band="under_1m",
-            employee_count=12,
-            contact_first_name="Li",
-            contact_last_name="Wei",
-            contact_email=f"li@{company.split()[0].lower()}.example",
-        )
+    ApplicationFactory(company_name="Suzhou Systems", country="CN", region="east_china")
+    ApplicationFactory(company_name="Lyon Systems", country="FR", region="emea")
     applications = client.get(reverse("application:index"), {"region": "greater_china"})
     assert "Suzhou Systems" in applications.text
     assert "Lyon Systems" not in applications.text
