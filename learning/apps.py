@@ -23,10 +23,16 @@ class LearningConfig(AppConfig):
             register_measure,
         )
         from partner_portal.partners.ownership import partner_owned
+        from partner_portal.partners.profile_sections import (
+            ACTIVITY,
+            ProfileSection,
+            register_profile_section,
+        )
 
         from . import admin_work, search_kinds, tasks
         from .models import CertificationAward, Enrolment
         from .permissions import AwardPermissionPolicy
+        from .profile import certifications_section, course_activity
         from .selectors import compute_certified_users, learning_card, learning_todos
 
         register_work(WorkSource(40, admin_work.certifications_expiring))
@@ -46,6 +52,25 @@ class LearningConfig(AppConfig):
             )
         )
         register_todo(TodoSource(order=20, todos=learning_todos))
+        register_profile_section(
+            ProfileSection(
+                order=20,
+                slug="certifications",
+                title=_("Certifications"),
+                template="learning/admin/profile/certifications.html",
+                context=certifications_section,
+            )
+        )
+        register_profile_section(
+            ProfileSection(
+                order=20,
+                slug="courses",
+                title=_("Course activity"),
+                template="learning/admin/profile/courses.html",
+                context=course_activity,
+                part=ACTIVITY,
+            )
+        )
 
     def seed_demo(self, *, stdout):
         """Load this app's part of the demo data set (see `manage.py seed_demo`)."""

@@ -23,9 +23,15 @@ class IncentivesConfig(AppConfig):
         )
         from partner_portal.partners.models import Role
         from partner_portal.partners.ownership import partner_owned
+        from partner_portal.partners.profile_sections import (
+            ACTIVITY,
+            ProfileSection,
+            register_profile_section,
+        )
 
         from . import admin_work
         from .models import Dispute, SalesRecord, SalesRecordChange, Statement
+        from .profile import imports_activity, sales_section
         from .selectors import compute_trailing_revenue
         from .views.portal import sales_card
         from .views.statements import incentives_card, statement_todos
@@ -56,6 +62,25 @@ class IncentivesConfig(AppConfig):
             )
         )
         register_todo(TodoSource(order=35, todos=statement_todos))
+        register_profile_section(
+            ProfileSection(
+                order=10,
+                slug="sales",
+                title=_("Sales"),
+                template="incentives/admin/profile/sales.html",
+                context=sales_section,
+            )
+        )
+        register_profile_section(
+            ProfileSection(
+                order=30,
+                slug="imports",
+                title=_("Sales imports"),
+                template="incentives/admin/profile/imports.html",
+                context=imports_activity,
+                part=ACTIVITY,
+            )
+        )
 
     def seed_demo(self, *, stdout):
         """Load this app's part of the demo data set (see `manage.py seed_demo`)."""

@@ -48,7 +48,16 @@ DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo" / "partners.json"
 # Staff groups of the demo. Account managers hold no model permission on partners:
 # they reach the partners assigned to them through object permissions.
 STAFF_GROUPS = {
-    "Channel account managers": [("wagtailadmin", "access_admin")],
+    # An account manager reads their own partners' users, histories and onboarding
+    # (the partner-owned policy scopes each to the partners they manage).
+    "Channel account managers": [
+        ("wagtailadmin", "access_admin"),
+        ("partners", "view_partnermembership"),
+        ("partners", "view_stagechange"),
+        ("partners", "view_tierchange"),
+        ("partners", "view_tierevaluation"),
+        ("partners", "view_onboardingcompletion"),
+    ],
     "Program managers": [
         ("wagtailadmin", "access_admin"),
         ("partners", "add_partner"),

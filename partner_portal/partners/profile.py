@@ -16,9 +16,24 @@ from .models import (
 )
 from .ownership import partner_owned
 from .profile_facts import FactValue, profile_facts
+from .profile_sections import (
+    ACTIVITY,
+    RECENT,
+    SECTION,
+    ShownSection,
+    may_view,
+    profile_sections,
+)
 
-# How many rows of each history the view shows; the full lists are one link away.
-RECENT = 10
+# The 360's own parts and the model whose view permission each needs: a user
+# without it gets no such part, rather than one that says there is nothing.
+PARTS = {
+    "users": PartnerMembership,
+    "evaluation": TierEvaluation,
+    "tier_history": TierChange,
+    "stage": StageChange,
+    "onboarding": OnboardingCompletion,
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,12 @@ class PartnerProfile:
     checklist: list[ChecklistRow]
     logins: list[PartnerMembership]
     log_entries: list[ModelLogEntry]
+    # What other apps register (profile_sections): sales, certifications, and
+    # downloads, courses and imports under recent activity.
+    sections: list[ShownSection]
+    activity: list[ShownSection]
+    # The names of PARTS the user may see.
+    sees: frozenset[str]
 
 
 def _visible(user, model, partner):
@@ -93,4 +114,7 @@ def partner_profile(*, user, partner: Partner) -> PartnerProfile:
             .select_related("user")
             .order_by("-timestamp")[:RECENT]
         ),
+        sections=profile_sections(user, partner, SECTION),
+        activity=profile_sections(user, partner, ACTIVITY),
+        sees=frozenset(name for name, model in PARTS.items() if may_view(user, model)),
     )

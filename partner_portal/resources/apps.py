@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ResourcesConfig(AppConfig):
@@ -17,9 +18,15 @@ class ResourcesConfig(AppConfig):
             register_todo,
         )
         from partner_portal.partners.ownership import partner_owned
+        from partner_portal.partners.profile_sections import (
+            ACTIVITY,
+            ProfileSection,
+            register_profile_section,
+        )
 
         from . import search_kinds, signal_handlers
         from .models import DownloadEvent
+        from .profile import downloads_activity
         from .selectors import announcements_card, policies_card, policy_todos
 
         partner_owned.register(DownloadEvent, owner_field="user")
@@ -42,6 +49,16 @@ class ResourcesConfig(AppConfig):
             )
         )
         register_todo(TodoSource(order=10, todos=policy_todos))
+        register_profile_section(
+            ProfileSection(
+                order=10,
+                slug="downloads",
+                title=pgettext_lazy("partner 360 activity", "Downloads"),
+                template="resources/admin/profile/downloads.html",
+                context=downloads_activity,
+                part=ACTIVITY,
+            )
+        )
 
     def seed_demo(self, *, stdout):
         """Load this app's part of the demo data set (see `manage.py seed_demo`)."""
