@@ -9,3 +9,9 @@ class BrandingConfig(AppConfig):
     name = "partner_portal.branding"
     label = "branding"
     verbose_name = _("Branding")
+
+    def seed_demo(self, *, stdout):
+        """Load this app's part of the demo data set (see `manage.py seed_demo`)."""
+        from .demo import seed_home_translation
+
+        seed_home_translation(stdout=stdout)
