@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -10,6 +10,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 from csp.decorators import csp_replace
 
 from learning.views.portal import verify as learning_verify
+from partner_portal import page_languages
 from partner_portal.analytics.scorecards.views import portal_scorecard
 from partner_portal.api import urls as api_urls
 from partner_portal.api.views.unknown import page_not_found
@@ -106,5 +107,10 @@ urlpatterns = [
     path("", portal_home, name="portal-home"),
 ]
 
-# Wagtail serves the content pages; it comes last so it catches what is left.
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail serves the content pages; it comes last so it catches what is left. Pages
+# route in the source language's tree whatever the user's language (page_languages);
+# Wagtail's own `_util/` views are left to it.
+urlpatterns += [
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", page_languages.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -19,6 +19,11 @@ from django.utils import timezone
 
 from wagtail.models import Site
 
+from partner_portal.page_languages import (
+    source_language,
+    sources,
+    translation_publish,
+)
 from partner_portal.partners.access import audience_for
 from partner_portal.partners.models import AccessLevel, Tier, User
 
@@ -130,6 +135,68 @@ COURSES = [
         ],
     },
 ]
+
+# The Chinese versions of the academy's pages (see partner_portal/page_languages):
+# by course code, the course's words and its lessons' (title, summary) in order.
+INDEX_ZH = {
+    "title": "合作伙伴学院",
+    "intro": "<p>面向合作伙伴员工的课程与认证。</p>",
+}
+COURSES_ZH = {
+    "platform-basics": {
+        "title": "平台入门",
+        "summary": "了解平台能做什么、谁会购买，以及如何授权。",  # noqa: RUF001
+        "lessons": [
+            ("平台能做什么", "平台为企业网络提供安全防护和运行监控。"),
+            ("授权方式", "平台按站点、按年授权。"),
+        ],
+    },
+    "selling-security": {
+        "title": "安全产品销售",
+        "summary": "找到决策人，评估商机，并及时报备。",  # noqa: RUF001
+        "lessons": [
+            ("找到决策人", "安全产品的决策人通常是首席信息安全官和 IT 运维负责人。"),
+            ("商机报备", "第一次拜访客户之前就要完成商机报备。"),
+        ],
+    },
+    "advanced-deployment": {
+        "title": "高级部署",
+        "summary": "为大型客户部署平台并进行性能调优。",
+        "lessons": [
+            ("高可用部署", "每个站点部署两台采集器，实现故障自动切换。"),  # noqa: RUF001
+        ],
+    },
+}
+
+
+def _lesson_body(text):
+    return [
+        {"type": "text", "value": f"<p>{text}</p>"},
+        {"type": "callout", "value": {"kind": "tip", "text": f"<p>{text}</p>"}},
+    ]
+
+
+def _translate_academy(index):
+    """The academy's Chinese versions: the index, each course and its lessons."""
+    translation_publish(index, "zh-hans", **INDEX_ZH)
+    for code, words in COURSES_ZH.items():
+        course = CoursePage.objects.filter(code=code, locale=index.locale).first()
+        if course is None:
+            continue
+        translation_publish(
+            course,
+            "zh-hans",
+            title=words["title"],
+            summary=words["summary"],
+            objectives=f"<ul><li>{words['summary']}</li></ul>",
+        )
+        for lesson, (title, text) in zip(
+            course.lessons(), words["lessons"], strict=False
+        ):
+            translation_publish(
+                lesson, "zh-hans", title=title, summary=text, body=_lesson_body(text)
+            )
+
 
 CERTIFICATION = {
     "code": "certified-associate",
@@ -287,7 +354,7 @@ def seed_activity(*, stdout):
         [row[0] for row in plan], field_name="username"
     )
     certification = Certification.objects.filter(code=CERTIFICATION["code"]).first()
-    courses = {course.code: course for course in CoursePage.objects.live()}
+    courses = {course.code: course for course in sources(CoursePage.objects.live())}
     started = set(
         Enrolment.objects.filter(user__in=users.values()).values_list(
             "user__username", "course__code"
@@ -309,7 +376,9 @@ def seed_learning(*, stdout):
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:
         return
-    index = CourseIndexPage.objects.filter(slug=INDEX_SLUG).first()
+    index = CourseIndexPage.objects.filter(
+        slug=INDEX_SLUG, locale__language_code=source_language()
+    ).first()
     if index is None:
         index = CourseIndexPage(
             title="Partner academy",
@@ -320,7 +389,7 @@ def seed_learning(*, stdout):
         site.root_page.add_child(instance=index)
         stdout.write("Created the course index /academy/.")
     for spec in COURSES:
-        if CoursePage.objects.filter(code=spec["code"]).exists():
+        if CoursePage.objects.filter(code=spec["code"], locale=index.locale).exists():
             continue
         course = CoursePage(
             title=spec["title"],
@@ -346,16 +415,11 @@ def seed_learning(*, stdout):
                     title=title,
                     slug=f"lesson-{number}",
                     summary=text,
-                    body=[
-                        {"type": "text", "value": f"<p>{text}</p>"},
-                        {
-                            "type": "callout",
-                            "value": {"kind": "tip", "text": f"<p>{text}</p>"},
-                        },
-                    ],
+                    body=_lesson_body(text),
                 )
             )
         stdout.write(f"Created the course {spec['code']}.")
+    _translate_academy(index)
     if not Certification.objects.filter(code=CERTIFICATION["code"]).exists():
         certification = Certification(
             code=CERTIFICATION["code"],
@@ -364,7 +428,9 @@ def seed_learning(*, stdout):
             validity_months=CERTIFICATION["validity_months"],
         )
         certification.required_courses.set(
-            CoursePage.objects.filter(code__in=CERTIFICATION["courses"])
+            CoursePage.objects.filter(
+                code__in=CERTIFICATION["courses"], locale=index.locale
+            )
         )
         certification.save()
         stdout.write(f"Created the certification {CERTIFICATION['code']}.")
@@ -378,7 +444,9 @@ def seed_learning(*, stdout):
             tier=Tier.objects.get(code=spec["tier"]) if spec["tier"] else None,
         )
         path.steps = [
-            LearningPathStep(course=CoursePage.objects.get(code=code))
+            LearningPathStep(
+                course=CoursePage.objects.get(code=code, locale=index.locale)
+            )
             for code in spec["courses"]
         ]
         path.save()

@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from wagtail.rich_text import get_text_for_indexing
 
+from partner_portal.page_languages import sources
 from partner_portal.partners.models import Product
 from search.registry import Copied, IndexableKind, register_kind
 
@@ -54,7 +55,7 @@ def register():
         IndexableKind(
             name="course",
             model=CoursePage,
-            indexable=lambda: CoursePage.objects.live().select_related(
+            indexable=lambda: sources(CoursePage.objects.live()).select_related(
                 "product", "min_tier"
             ),
             to_document=_course,
@@ -71,7 +72,9 @@ def register():
         IndexableKind(
             name="lesson",
             model=LessonPage,
-            indexable=lambda: LessonPage.objects.live().select_related("min_tier"),
+            indexable=lambda: sources(LessonPage.objects.live()).select_related(
+                "min_tier"
+            ),
             to_document=_lesson,
             search_fields=("title", "summary"),
             label=pgettext_lazy("search result kind", "Lesson"),

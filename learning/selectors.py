@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partner_portal.home_cards import Todo
+from partner_portal.page_languages import in_user_language, sources
 from partner_portal.partners.access import Audience, audience_for
 from partner_portal.partners.ownership import partner_owned
 from partner_portal.partners.selectors import membership_for
@@ -50,7 +51,7 @@ def compute_certified_users(
 
 def courses_for(audience: Audience, pages=None):
     """Live courses the audience may see, in page-tree order."""
-    courses = page_models.CoursePage.objects.live().filter(audience.q())
+    courses = sources(page_models.CoursePage.objects.live().filter(audience.q()))
     if pages is not None:
         courses = courses.filter(pk__in=pages.values("pk"))
     return courses.select_related("product").order_by("path")
@@ -62,7 +63,7 @@ def course_progress(*, user, course: page_models.CoursePage) -> dict:
     from .services import current_enrolment, quiz_state
 
     audience = audience_for(user)
-    lessons = list(course.lessons_for(audience))
+    lessons = in_user_language(course.lessons_for(audience), audience)
     if not audience.is_partner:
         return {"learner": False, "lessons": lessons}
     enrolment = current_enrolment(user=user, course=course)
@@ -124,6 +125,7 @@ def learning_paths_for(user) -> list[dict]:
     courses = {step.course.pk: step.course for p in paths for step in p.steps.all()}
     if not courses:
         return []
+    in_user_language(courses.values(), audience)
     lessons_of = {pk: set() for pk in courses}
     course_by_path = {course.path: pk for pk, course in courses.items()}
     lesson_filter = Q()
@@ -201,10 +203,13 @@ def learning_card(request):
     if not audience_for(request.user).is_partner:
         return None
     today = timezone.localdate()
-    enrolments = (
+    enrolments = list(
         _enrolments_in_progress(request.user, audience_for(request.user))
         .select_related("course")
         .order_by("-enrolled_at")[:5]
+    )
+    in_user_language(
+        [enrolment.course for enrolment in enrolments], audience_for(request.user)
     )
     awards = list(awards_of(request.user).active_on(today))
     return {

@@ -30,9 +30,11 @@ THIRD_PARTY_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
+    "wagtail.locales",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -279,7 +281,10 @@ WAGTAILIMAGES_IMAGE_MODEL = "resources.PortalImage"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Nor does the admin's dashboard ask releases.wagtail.org for a newer version.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAIL_I18N_ENABLED = False
+# Pages in both languages (partner_portal/page_languages.py): a locale per language,
+# the language chosen by the user's profile, never by the URL.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # Search (search/): unset ELASTICSEARCH_URL means the database answers searches.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")

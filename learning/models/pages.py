@@ -37,6 +37,7 @@ from wagtail.search import index
 
 from modelcluster.fields import ParentalManyToManyField
 
+from partner_portal.page_languages import in_user_language, page_in_user_language
 from partner_portal.partners.access import (
     AccessControlledPage,
     audience_for,
@@ -63,6 +64,7 @@ class CourseIndexPage(AccessControlledPage, Page):
         MultiFieldPanel(AccessControlledPage.access_panels, heading=_("Access")),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
+    translated_fields = ("title", "intro")
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["learning.CoursePage"]
     template = "learning/course_index_page.html"
@@ -72,8 +74,9 @@ class CourseIndexPage(AccessControlledPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = selectors.courses_for(
-            audience_for(request.user), self.get_children()
+        audience = audience_for(request.user)
+        context["courses"] = in_user_language(
+            selectors.courses_for(audience, self.get_children()), audience
         )
         return context
 
@@ -90,7 +93,6 @@ class CoursePage(AccessControlledPage, CourseQuizMixin, RoutablePageMixin, Page)
     code = models.SlugField(
         _("course code"),
         max_length=40,
-        unique=True,
         help_text=_("A short unique code, used by certifications and imports."),
     )
     summary = models.TextField(_("summary"))
@@ -176,12 +178,25 @@ class CoursePage(AccessControlledPage, CourseQuizMixin, RoutablePageMixin, Page)
         index.SearchField("objectives"),
         index.FilterField("code"),
     ]
+    # The quiz stays the source's: its answers are graded against the source.
+    translated_fields = ("title", "summary", "objectives")
     parent_page_types = ["learning.CourseIndexPage"]
     subpage_types = ["learning.LessonPage"]
     template = "learning/course_page.html"
 
     class Meta:
         verbose_name = _("course")
+
+    def clean(self):
+        """A course's code is unique within its language: a translation keeps its
+        source's code (the locale is a column of Wagtail's page table, out of reach
+        of a constraint on this one)."""
+        super().clean()
+        others = CoursePage.objects.filter(code=self.code, locale_id=self.locale_id)
+        if others.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"code": _("Another course in this language has this code already.")}
+            )
 
     def lessons(self):
         """Every live lesson, in the editors' order, whoever may see it."""
@@ -203,6 +218,9 @@ class CoursePage(AccessControlledPage, CourseQuizMixin, RoutablePageMixin, Page)
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = selectors.course_progress(user=request.user, course=self)
+        context["course_index"] = page_in_user_language(
+            self.get_parent().specific, audience_for(request.user)
+        )
         return context
 
     def reveals_answers(self, *, passed: bool) -> bool:
@@ -269,6 +287,7 @@ class LessonPage(AccessControlledPage, RoutablePageMixin, Page):
         index.SearchField("summary"),
         index.SearchField("body"),
     ]
+    translated_fields = ("title", "summary", "body")
     parent_page_types = ["learning.CoursePage"]
     subpage_types = []
     template = "learning/lesson_page.html"
@@ -292,7 +311,9 @@ class LessonPage(AccessControlledPage, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course"] = self.course
+        context["course"] = page_in_user_language(
+            self.course, audience_for(request.user)
+        )
         context.update(selectors.lesson_state(user=request.user, lesson=self))
         return context
 

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from partner_portal.page_languages import in_user_language, sources
 from partner_portal.partners.access import audience_for
 from partner_portal.partners.ownership import partner_owned
 
@@ -79,13 +80,14 @@ def certificate_download(request, credential_id):
 def learning_home(request):
     """The learner's courses and certifications, and where to find more."""
     audience = audience_for(request.user)
-    index = CourseIndexPage.objects.live().filter(audience.q()).first()
+    index = sources(CourseIndexPage.objects.live().filter(audience.q())).first()
     today = timezone.localdate()
     enrolments = (
-        request.user.enrolments.select_related("course").order_by("-enrolled_at")
+        list(request.user.enrolments.select_related("course").order_by("-enrolled_at"))
         if audience.is_partner
         else []
     )
+    in_user_language([enrolment.course for enrolment in enrolments], audience)
     awards = [
         (award, AwardStatus(award.status_on(today)))
         for award in awards_of(request.user)

@@ -22,6 +22,8 @@ from wagtail.admin.panels import FieldPanel
 
 from elasticsearch.dsl import Q as ES
 
+from partner_portal.page_languages import page_in_user_language
+
 from .models import AccessControlled, AccessLevel
 from .selectors import membership_for
 
@@ -148,6 +150,16 @@ def _openness(item):
     return (4, 0)
 
 
+def lowest_partner_audience():
+    """What a user of a partner at the lowest tier may see (None without tiers): a
+    visitor asked to sign in for what it sees learns nothing they would not as any
+    partner."""
+    from .models import Tier
+
+    lowest = Tier.objects.order_by("rank").values_list("rank", flat=True).first()
+    return None if lowest is None else Audience(tier_rank=lowest)
+
+
 def strictest(*items):
     """An item the fewest may see: everyone who may see it may see all the others."""
     return max(items, key=_openness)
@@ -220,9 +232,11 @@ class AccessControlledPage(AccessControlled):
         class CoursePage(AccessControlledPage, Page): ...
 
     A page the request's audience may not see answers 404, revealing nothing, except
-    to a visitor who is not signed in: they are sent to sign in and brought back,
-    and answered 404 then if their tier may not see it either. Listings filter with
-    `Audience.q()` and search with the same audience.
+    to a visitor who is not signed in when every partner may see it: they are sent to
+    sign in and brought back. A page above the lowest tier answers them 404 too, so
+    that no one learns it exists. Listings filter with `Audience.q()` and search with
+    the same audience. A page shown is shown in the user's language when it has a
+    translation they may see (`page_languages`).
     """
 
     class Meta:
@@ -236,6 +250,11 @@ class AccessControlledPage(AccessControlled):
     def serve(self, request, *args, **kwargs):
         if not self.visible_to(audience_for(request.user)):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                every_partner = lowest_partner_audience()
+                if every_partner is not None and self.visible_to(every_partner):
+                    return redirect_to_login(request.get_full_path())
             raise Http404
+        # A preview shows the editor the words they are editing.
+        if not getattr(request, "is_preview", False):
+            page_in_user_language(self, audience_for(request.user))
         return super().serve(request, *args, **kwargs)

@@ -32,6 +32,7 @@ from partner_portal.imports.resources import (
     RowImportResource,
     TrueFalseWidget,
 )
+from partner_portal.page_languages import sources
 from partner_portal.partners.models import AccessLevel, Product, Tier
 from partner_portal.tabular.reading import TabularError
 
@@ -175,7 +176,7 @@ class AssetResource(RowImportResource):
         return {product.name.lower(): product for product in Product.objects.all()}
 
     def get_queryset(self):
-        return AssetPage.objects.select_related("document", "min_tier")
+        return sources(AssetPage.objects.select_related("document", "min_tier"))
 
     def init_instance(self, row=None):
         return AssetPage(live=False)

@@ -5,6 +5,7 @@ sign-in, each of an asset the user may see."""
 import datetime as dt
 import io
 
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -13,6 +14,7 @@ from wagtail.models import Site
 
 from PIL import Image as PILImage
 
+from partner_portal.page_languages import translation_publish
 from partner_portal.partners.access import Audience
 from partner_portal.partners.models import (
     AUDIENCE_STAGES,
@@ -193,6 +195,78 @@ SUMMARIES = {
 }
 
 
+# The Chinese versions of the library's pages (see partner_portal/page_languages),
+# by slug; the assets written in Chinese need none.
+LIBRARY_ZH = {
+    "title": "资源库",
+    "intro": "<p>供合作伙伴使用的销售与市场资料。</p>",
+}
+ASSETS_ZH = {
+    "edge-gateway-brochure": (
+        "Edge Gateway 产品手册",
+        "Edge Gateway 一览：为每个分支机构提供网络安全防护，一个控制台统一管理。",  # noqa: RUF001
+    ),
+    "cloud-backup-datasheet": (
+        "Cloud Backup 产品规格表",
+        "Cloud Backup 技术规格：静态数据加密、ISO 27001 安全认证和多种数据保留方案。",  # noqa: RUF001
+    ),
+    "zero-trust-pitch-deck": (
+        "零信任访问销售演示文稿",
+        "面向安全团队的零信任访问：客户的痛点、我们的方案，以及贵司工程师的认证路径。",  # noqa: RUF001
+    ),
+    "edge-gateway-price-list": (
+        "Edge Gateway 价格表",
+        "Edge Gateway 最新价格表，可直接用于客户报价。",  # noqa: RUF001
+    ),
+    "platinum-playbook": (
+        "战略合作伙伴销售手册",
+        "面向战略合作伙伴的联合销售打法与资源支持。",
+    ),
+    "internal-battlecard": (
+        "内部竞品对比卡",
+        "仅供内部使用：与主要竞品的对比要点。",  # noqa: RUF001
+    ),
+}
+POLICY_ZH = {
+    "title": "合作伙伴行为准则",
+    "body": "<p>合作伙伴应诚信经营、保护客户数据，并遵守出口管制规定。</p>",  # noqa: RUF001
+}
+ANNOUNCEMENT_ZH = {
+    "title": "Edge Gateway 新版价格表发布",
+    "summary": "金牌合作伙伴现在即可下载新版价格表。",
+    "body": "<p>新版价格表已上传至资源库。</p>",
+}
+
+
+def _translate_library(library, policy):
+    """The library's Chinese versions: the library, its assets and announcement,
+    and the code of conduct."""
+    translation_publish(library, "zh-hans", **LIBRARY_ZH)
+    assets = AssetPage.objects.child_of(library).filter(slug__in=ASSETS_ZH)
+    for asset in assets:
+        title, summary = ASSETS_ZH[asset.slug]
+        translation_publish(asset, "zh-hans", title=title, summary=summary)
+    for announcement in AnnouncementPage.objects.child_of(library).filter(
+        slug="new-edge-gateway-price-list"
+    ):
+        translation_publish(announcement, "zh-hans", **ANNOUNCEMENT_ZH)
+    if policy is not None:
+        translation_publish(policy, "zh-hans", **POLICY_ZH)
+
+
+def _editors_translate():
+    """The demo's editors may translate pages (their page permissions, from the
+    tree's root, cover the Chinese tree too)."""
+    editors = Group.objects.filter(name="Editors").first()
+    if editors is not None:
+        editors.permissions.add(
+            Permission.objects.get(
+                content_type__app_label="simple_translation",
+                codename="submit_translation",
+            )
+        )
+
+
 @transaction.atomic
 def seed_resources(*, stdout):
     site = Site.objects.filter(is_default_site=True).first()
@@ -259,6 +333,11 @@ def seed_resources(*, stdout):
         )
         library.add_child(instance=announcement)
         announcement.save_revision().publish()
+    _translate_library(
+        library,
+        PolicyPage.objects.child_of(root).filter(slug="code-of-conduct").first(),
+    )
+    _editors_translate()
     downloads = _downloads(library)
     stdout.write(
         f"Resources: library, assets, a policy, an announcement and "

@@ -6,6 +6,7 @@ from wagtail.rich_text import get_text_for_indexing
 
 from taggit.models import Tag
 
+from partner_portal.page_languages import sources
 from partner_portal.partners.access import is_as_open_as
 from partner_portal.partners.models import Product
 from search.extract import stored_file_text
@@ -83,7 +84,7 @@ def register():
             name="asset",
             model=AssetPage,
             indexable=lambda: (
-                AssetPage.objects.live()
+                sources(AssetPage.objects.live())
                 .available()
                 .select_related("min_tier", "document__min_tier")
                 .prefetch_related("products", "tags")
@@ -104,7 +105,7 @@ def register():
         IndexableKind(
             name="policy",
             model=PolicyPage,
-            indexable=lambda: PolicyPage.objects.live(),
+            indexable=lambda: sources(PolicyPage.objects.live()),
             to_document=_policy,
             search_fields=("title", "body"),
             label=pgettext_lazy("search result kind", "Policy"),
@@ -114,7 +115,7 @@ def register():
         IndexableKind(
             name="announcement",
             model=AnnouncementPage,
-            indexable=lambda: AnnouncementPage.objects.live(),
+            indexable=lambda: sources(AnnouncementPage.objects.live()),
             to_document=_announcement,
             search_fields=("title", "summary", "body"),
             label=pgettext_lazy("search result kind", "Announcement"),

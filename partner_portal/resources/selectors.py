@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from partner_portal.home_cards import Todo
+from partner_portal.page_languages import in_user_language, sources
 from partner_portal.partners.access import Audience, audience_for, users_who_may_see
 from partner_portal.partners.models import PartnerMembership, Product
 from partner_portal.partners.ownership import partner_owned
@@ -37,7 +38,7 @@ FACETS = ("type", "product", "language", "tag")
 
 def visible_assets(*, audience: Audience, library=None, at=None):
     """Live, current assets the audience may see, optionally below one library."""
-    assets = AssetPage.objects.live().available(at).filter(audience.q())
+    assets = sources(AssetPage.objects.live().available(at).filter(audience.q()))
     if library is not None:
         assets = assets.child_of(library)
     return assets
@@ -180,6 +181,7 @@ def library_browse(*, library, request) -> Browse:
     facets, total = _facets(assets, selected)
     paginator = CountedPaginator(listing, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = in_user_language(page.object_list, audience)
     query = request.GET.copy()
     query.pop("page", None)
     return Browse(
@@ -197,7 +199,7 @@ def library_browse(*, library, request) -> Browse:
 
 
 def visible_announcements(*, audience: Audience):
-    return AnnouncementPage.objects.live().filter(audience.q())
+    return sources(AnnouncementPage.objects.live().filter(audience.q()))
 
 
 def announcements_read(user):
@@ -219,7 +221,9 @@ def announcements_card(request) -> dict:
     opened, and the latest few; an empty state when there are none."""
     user = request.user
     return {
-        "announcements": list(announcements_read(user)[:CARD_ITEMS]),
+        "announcements": in_user_language(
+            announcements_read(user)[:CARD_ITEMS], audience_for(user)
+        ),
         "unread": visible_announcements(audience=audience_for(user))
         .exclude(Exists(_read_by(user)))
         .count(),
@@ -232,7 +236,7 @@ def pending_policies(user):
     if not audience.is_partner or audience.is_staff:
         return PolicyPage.objects.none()
     return (
-        PolicyPage.objects.live()
+        sources(PolicyPage.objects.live())
         .filter(audience.q(), requires_acknowledgement=True)
         .exclude(
             Exists(
@@ -252,7 +256,10 @@ def policies_card(request) -> dict | None:
     acknowledge, and the first few; an empty state when there are none."""
     if not audience_for(request.user).is_partner:
         return None
-    policies = list(pending_policies(request.user).only("title", "url_path"))
+    policies = in_user_language(
+        pending_policies(request.user).only("title", "url_path", "translation_key"),
+        audience_for(request.user),
+    )
     return {"policies": policies[:CARD_ITEMS], "count": len(policies)}
 
 
@@ -366,5 +373,7 @@ def policy_todos(request) -> list[Todo]:
             _("Read and acknowledge the policy “%(title)s”.") % {"title": policy.title},
             policy.get_url(request),
         )
-        for policy in pending_policies(request.user)
+        for policy in in_user_language(
+            pending_policies(request.user), audience_for(request.user)
+        )
     ]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from wagtail.models import Locale
+
 import pytest
 from playwright.sync_api import expect
 
@@ -139,7 +141,7 @@ def test_the_pages_of_anonymous_visitors_run_under_the_portal_policy(page, demo_
 def test_the_pages_of_a_partner_run_under_the_portal_policy(page, demo_site):
     award = an_award_of("gold.user")
     sign_in(page, "gold.user")
-    course = CoursePage.objects.get(code="platform-basics")
+    course = CoursePage.objects.get(code="platform-basics", locale=Locale.get_default())
     sale = SalesRecord.objects.filter(partner__external_id="P-1003").first()
     statement = statements_visible_to(User.objects.get(username="gold.user")).first()
     line = statement.lines.order_by("number").first()
@@ -178,7 +180,7 @@ def test_the_admins_main_pages_run_under_the_admin_policy(page, demo_site):
     """The admin runs inline scripts, so its policy allows them, and nothing else
     unsafe: no page of it evaluates strings as code."""
     sign_in(page, "admin", login_url="/admin/login/")
-    course = CoursePage.objects.get(code="platform-basics")
+    course = CoursePage.objects.get(code="platform-basics", locale=Locale.get_default())
     policy = PolicyPage.objects.live().first()
     for url in [
         "/admin/",

@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+from wagtail.models import Locale
+
 import pytest
 from playwright.sync_api import expect
 
@@ -15,7 +17,7 @@ DEMO = json.loads(Path("fixtures/demo/partners.json").read_text(encoding="utf-8"
 
 def _right_answer_texts():
     """The option texts that are correct, by question text (from the server side)."""
-    course = CoursePage.objects.get(code="platform-basics")
+    course = CoursePage.objects.get(code="platform-basics", locale=Locale.get_default())
     return {
         block.value["text"]: [o["text"] for o in block.value["options"] if o["correct"]]
         for block in course.questions

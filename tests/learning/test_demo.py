@@ -17,10 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
+    """The academy's pages in each language, then its certifications and paths."""
     return (
-        CourseIndexPage.objects.count(),
-        CoursePage.objects.count(),
-        LessonPage.objects.count(),
+        *(
+            model.objects.filter(locale__language_code=language).count()
+            for language in ("en", "zh-hans")
+            for model in (CourseIndexPage, CoursePage, LessonPage)
+        ),
         Certification.objects.count(),
         LearningPath.objects.count(),
     )
@@ -29,10 +32,15 @@ def _counts():
 def test_seed_demo_creates_courses_once(client):
     demo_seed()
     first = _counts()
-    assert first == (1, 3, 5, 1, 2)
+    # Every page of the academy in English and in Chinese.
+    assert first == (1, 3, 5, 1, 3, 5, 1, 2)
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == first
-    levels = set(CoursePage.objects.values_list("access_level", "min_tier__code"))
+    levels = set(
+        CoursePage.objects.filter(locale__language_code="en").values_list(
+            "access_level", "min_tier__code"
+        )
+    )
     assert levels == {("partner", None), ("tier", "silver"), ("tier", "gold")}
     certification = Certification.objects.get()
     assert [c.code for c in certification.required_courses.all()] == ["platform-basics"]

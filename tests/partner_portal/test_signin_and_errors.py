@@ -59,6 +59,10 @@ def test_a_signed_out_visitor_signs_in_and_comes_back(client, academy):
 
 def test_a_tier_restricted_item_still_answers_404(client, academy):
     _index, gold = academy
+    # Signed out, the visitor is not asked to sign in for what few partners may see.
+    response = client.get(gold.url)
+    assert response.status_code == 404
+    assert "Gold only course" not in response.text
     client.force_login(MembershipFactory(partner__tier=tier("silver")).user)
     response = client.get(gold.url)
     assert response.status_code == 404

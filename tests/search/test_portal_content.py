@@ -94,3 +94,21 @@ def test_a_lesson_is_indexed_no_more_visible_than_its_gold_course(demo_index):
     assert "High availability" in titles("gold.user", "collectors")
     assert not titles("silver.user", "collectors")
     assert not titles("registered.user", "collectors")
+
+
+def test_a_translated_page_is_found_once(demo_index):
+    """The demo's courses and assets have Chinese translations at the same URLs;
+    search answers with each page once, the English page the translation is of."""
+    from wagtail.models import Page
+
+    audience = audience_for(User.objects.get(username="gold.user"))
+    for query in ("deployment", "brochure", "Edge Gateway"):
+        hits = search(audience=audience, query=query).hits
+        urls = [hit["url"] for hit in hits]
+        assert urls, query
+        assert len(urls) == len(set(urls)), query
+    pages = Page.objects.filter(url_path__endswith="/advanced-deployment/")
+    assert set(pages.values_list("locale__language_code", flat=True)) == {
+        "en",
+        "zh-hans",
+    }

@@ -42,6 +42,7 @@ class AnnouncementPage(AccessControlledPage, Page):
         MultiFieldPanel(AccessControlledPage.access_panels, heading=_("Access")),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
+    translated_fields = ("title", "summary", "body")
     subpage_types = []
     template = "resources/announcement_page.html"
 

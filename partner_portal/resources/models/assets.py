@@ -54,6 +54,7 @@ class ResourceLibraryPage(AccessControlledPage, Page):
         *Page.settings_panels,
         MultiFieldPanel(AccessControlledPage.access_panels, heading=_("Access")),
     ]
+    translated_fields = ("title", "intro")
     subpage_types = ["resources.AssetPage", "resources.AnnouncementPage"]
     template = "resources/library_page.html"
 
@@ -143,6 +144,8 @@ class AssetPage(AccessControlledPage, Page):
     )
 
     objects = PageManager.from_queryset(AssetQuerySet)()
+    # A copy, a translation too, is not the asset the import key names.
+    exclude_fields_in_copy = ["import_key"]
 
     content_panels = [
         *Page.content_panels,
@@ -173,6 +176,7 @@ class AssetPage(AccessControlledPage, Page):
         index.FilterField("language"),
         index.FilterField("access_level"),
     ]
+    translated_fields = ("title", "summary")
     parent_page_types = ["resources.ResourceLibraryPage"]
     subpage_types = []
     template = "resources/asset_page.html"

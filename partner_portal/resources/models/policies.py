@@ -48,6 +48,7 @@ class PolicyPage(AccessControlledPage, Page):
         MultiFieldPanel(AccessControlledPage.access_panels, heading=_("Access")),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
+    translated_fields = ("title", "body")
     subpage_types = []
     template = "resources/policy_page.html"
 

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from partner_portal.page_languages import in_user_language
+
 from ..images import checked_image_url
 from ..permissions import image_visible_to
 from ..selectors import pending_policies
@@ -38,8 +40,13 @@ def policy_banner(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.is_staff:
         return {"policies": []}
-    policies = pending_policies(user).only("title", "url_path")
-    return {"request": request, "policies": list(policies)}
+    from partner_portal.partners.access import audience_for
+
+    policies = in_user_language(
+        pending_policies(user).only("title", "url_path", "translation_key"),
+        audience_for(user),
+    )
+    return {"request": request, "policies": policies}
 
 
 @register.simple_tag(takes_context=True)

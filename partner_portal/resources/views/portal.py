@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import Filter
 
+from partner_portal.page_languages import in_user_language
 from partner_portal.partners.access import audience_for
 
 from ..images import allowed_filter_specs
@@ -83,7 +84,11 @@ def policies_pending(request):
     return TemplateResponse(
         request,
         "resources/policies_pending.html",
-        {"policies": list(pending_policies(request.user))},
+        {
+            "policies": in_user_language(
+                pending_policies(request.user), audience_for(request.user)
+            )
+        },
     )
 
 
@@ -93,9 +98,8 @@ ANNOUNCEMENTS_PER_PAGE = 20
 @login_required
 def announcement_list(request):
     """Every announcement the user may see, the latest first, the unread marked."""
-    page = Paginator(announcements_read(request.user), ANNOUNCEMENTS_PER_PAGE)
-    return TemplateResponse(
-        request,
-        "resources/announcements.html",
-        {"page": page.get_page(request.GET.get("page"))},
+    page = Paginator(announcements_read(request.user), ANNOUNCEMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
     )
+    page.object_list = in_user_language(page.object_list, audience_for(request.user))
+    return TemplateResponse(request, "resources/announcements.html", {"page": page})

@@ -165,12 +165,24 @@ def test_seed_demo_builds_the_hub_once(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     demo_seed()
     call_command("seed_demo", stdout=StringIO())
-    assert ResourceLibraryPage.objects.count() == 1
-    levels = set(AssetPage.objects.live().values_list("access_level", flat=True))
+    english = {"locale__language_code": "en"}
+    assert ResourceLibraryPage.objects.filter(**english).count() == 1
+    levels = set(
+        AssetPage.objects.live()
+        .filter(**english)
+        .values_list("access_level", flat=True)
+    )
     assert levels == {"public", "partner", "tier", "staff"}
-    assert AssetPage.objects.count() == len(demo.ASSETS)
-    assert PolicyPage.objects.get().requires_acknowledgement
-    assert AnnouncementPage.objects.count() == 1
+    assert AssetPage.objects.filter(**english).count() == len(demo.ASSETS)
+    assert PolicyPage.objects.get(**english).requires_acknowledgement
+    assert AnnouncementPage.objects.filter(**english).count() == 1
+    # And once each in Chinese: the library, the assets written in English, the
+    # policy and the announcement.
+    chinese = {"locale__language_code": "zh-hans"}
+    assert ResourceLibraryPage.objects.filter(**chinese).count() == 1
+    assert AssetPage.objects.filter(**chinese).count() == len(demo.ASSETS_ZH)
+    assert PolicyPage.objects.filter(**chinese).count() == 1
+    assert AnnouncementPage.objects.filter(**chinese).count() == 1
 
 
 @pytest.mark.parametrize(
