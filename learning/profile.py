@@ -32,7 +32,7 @@ def certifications_section(user, partner) -> dict | None:
         return None
     awards = (
         partner_owned.policy_for(CertificationAward)
-        .visible_to(user, CertificationAward.objects.filter(partner=partner))
+        .rows_of(user, partner)
         .with_status_on(timezone.localdate())
         .select_related("certification", "user")
         # "active" sorts before "expired" and "revoked".
@@ -59,7 +59,7 @@ def course_activity(user, partner) -> dict | None:
         return None
     enrolments = (
         partner_owned.policy_for(Enrolment)
-        .visible_to(user, Enrolment.objects.filter(partner=partner))
+        .rows_of(user, partner)
         .select_related("user", "course")
         # A completion comes after its enrolment: the latest event is either.
         .annotate(last_event=Coalesce("completed_at", "enrolled_at"))

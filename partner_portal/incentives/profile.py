@@ -14,9 +14,7 @@ from .models import SalesRecord, SalesSource
 
 
 def _lines(user, partner):
-    return partner_owned.policy_for(SalesRecord).visible_to(
-        user, SalesRecord.objects.filter(partner=partner)
-    )
+    return partner_owned.policy_for(SalesRecord).rows_of(user, partner)
 
 
 def sales_section(user, partner) -> dict | None:

@@ -62,9 +62,7 @@ class PartnerProfile:
 
 
 def _visible(user, model, partner):
-    return partner_owned.policy_for(model).visible_to(
-        user, model._default_manager.filter(partner=partner)
-    )
+    return partner_owned.policy_for(model).rows_of(user, partner)
 
 
 def partner_profile(*, user, partner: Partner) -> PartnerProfile:

@@ -14,7 +14,7 @@ def downloads_activity(user, partner) -> dict | None:
         return None
     downloads = (
         partner_owned.policy_for(DownloadEvent)
-        .visible_to(user, DownloadEvent.objects.filter(partner=partner))
+        .rows_of(user, partner)
         .select_related("user", "asset", "document")
         .order_by("-downloaded_at", "-pk")
     )

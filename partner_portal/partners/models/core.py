@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from django_countries import countries
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from ..wording import has_cjk, name_in_language, person_name
@@ -275,6 +276,12 @@ class Partner(models.Model):
     @property
     def grants_access(self):
         return self.stage in AUDIENCE_STAGES
+
+    @property
+    def country_name(self):
+        """The country named in the active language (德国, Germany), as the forms
+        list it; the code itself for a code ISO 3166 does not know."""
+        return countries.name(self.country) or self.country
 
     # What a complete company profile holds (an onboarding step can require it).
     PROFILE_FIELDS = ("name", "legal_name", "website", "phone", "address", "country")

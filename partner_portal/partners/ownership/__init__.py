@@ -78,6 +78,11 @@ class PartnerOwnedPolicy:
             return self._rows(queryset).none()
         return self.in_scope(user, queryset)
 
+    def rows_of(self, user, partner: Partner) -> QuerySet:
+        """The rows of one partner the user may see (a partner's 360 view)."""
+        rows = self.model._default_manager.filter(**{self.partner_field: partner})
+        return self.visible_to(user, rows)
+
     def in_scope(self, user, queryset: QuerySet | None = None) -> QuerySet:
         """The rows of the partners in the user's reach, whatever the model
         permissions: a Wagtail permission policy checks those per action first."""

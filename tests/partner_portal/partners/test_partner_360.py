@@ -155,6 +155,19 @@ def test_the_360_reads_in_chinese(client):
     assert "Users and roles" not in page
 
 
+def test_the_header_names_the_country_in_the_users_language(client):
+    manager = account_manager()
+    partner = managed_partner(manager, country="DE")
+
+    english = visible_text(open_360(client, manager, partner).content.decode())
+    chinese = visible_text(
+        open_360(client, manager, partner, language="zh-hans").content.decode()
+    )
+
+    assert "Germany" in english
+    assert "德国" in chinese
+
+
 def test_the_query_count_stays_flat_with_more_users(client):
     manager = account_manager()
     partner = managed_partner(manager)
