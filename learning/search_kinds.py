@@ -4,9 +4,9 @@ from django.utils.translation import pgettext_lazy
 
 from wagtail.rich_text import get_text_for_indexing
 
-from partner_portal.page_languages import sources
 from partner_portal.partners.models import Product
-from search.registry import Copied, IndexableKind, register_kind
+from search.page_kinds import page_kind
+from search.registry import Copied, register_kind
 
 from .models import CoursePage, LessonPage
 
@@ -52,12 +52,11 @@ def _attach_courses(lessons):
 
 def register():
     register_kind(
-        IndexableKind(
+        page_kind(
             name="course",
             model=CoursePage,
-            indexable=lambda: sources(CoursePage.objects.live()).select_related(
-                "product", "min_tier"
-            ),
+            pages=lambda: CoursePage.objects.live(),
+            load=lambda rows: rows.select_related("product", "min_tier"),
             to_document=_course,
             search_fields=("title", "summary"),
             label=pgettext_lazy("search result kind", "Course"),
@@ -69,12 +68,12 @@ def register():
         )
     )
     register_kind(
-        IndexableKind(
+        page_kind(
             name="lesson",
             model=LessonPage,
-            indexable=lambda: sources(LessonPage.objects.live()).select_related(
-                "min_tier"
-            ),
+            pages=lambda: LessonPage.objects.live(),
+            load=lambda rows: rows.select_related("min_tier"),
+            access_item=lambda page: page.effective_access_item(),
             to_document=_lesson,
             search_fields=("title", "summary"),
             label=pgettext_lazy("search result kind", "Lesson"),

@@ -19,7 +19,10 @@ This module knows no domain app: callers pass the audience (anything with `q()` 
 `may_see()`, as `partners.access.Audience`).
 """
 
+import copy
+
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
@@ -37,7 +40,40 @@ def sources(pages):
     return pages.filter(locale__language_code=source_language())
 
 
-def _active_language() -> str:
+def versions(pages):
+    """The sources among `pages` (a queryset of one page model, in any language) and
+    the live translations of those sources, aliases left out: every version of a
+    page someone may be shown. A translation need not match `pages` itself (an
+    asset's availability is its source's)."""
+    shown = sources(pages)
+    return pages.model.objects.filter(
+        Q(pk__in=shown.values("pk"))
+        | Q(
+            live=True,
+            alias_of__isnull=True,
+            translation_key__in=shown.values("translation_key"),
+        )
+    )
+
+
+def source_locale() -> Locale:
+    return Locale.objects.get(language_code=source_language())
+
+
+def _take_words(page, translation) -> None:
+    for field in getattr(type(page), "translated_fields", ("title",)):
+        setattr(page, field, getattr(translation, field))
+
+
+def with_words_of(page, translation):
+    """A copy of the source `page` with the words of its `translation`: the page as
+    a reader of the translation's language is shown it."""
+    worded = copy.copy(page)
+    _take_words(worded, translation)
+    return worded
+
+
+def active_language() -> str:
     return get_supported_language_variant(
         translation.get_language() or settings.LANGUAGE_CODE
     )
@@ -46,28 +82,31 @@ def _active_language() -> str:
 def in_user_language(pages, audience):
     """The source pages `pages` (a list of one model), each carrying the words of
     its live translation in the active language that `audience` may see, in one
-    query; a page without such a translation keeps its own words."""
+    query however many pages; a page without such a translation keeps its own
+    words."""
     pages = list(pages)
-    language = _active_language()
+    language = active_language()
     if not pages or language == source_language():
         return pages
     model = type(pages[0])
-    fields = getattr(model, "translated_fields", ("title",))
-    translations = {
-        page.translation_key: page
-        for page in model.objects.live()
+    rows = (
+        model.objects.live()
         .filter(
-            audience.q(),
             locale__language_code=language,
             translation_key__in=[page.translation_key for page in pages],
         )
         .select_related("min_tier")
-    }
+    )
+    # A model whose rule reads other rows (a lesson its course's) gives its
+    # queryset the whole rule as one filter; else the level filters in SQL and
+    # each row's own `visible_to` decides the rest (an asset's availability).
+    in_sql = getattr(rows, "visible_to", None)
+    rows = in_sql(audience) if in_sql is not None else rows.filter(audience.q())
+    translations = {page.translation_key: page for page in rows}
     for page in pages:
         found = translations.get(page.translation_key)
-        if found is not None and found.visible_to(audience):
-            for field in fields:
-                setattr(page, field, getattr(found, field))
+        if found is not None and (in_sql is not None or found.visible_to(audience)):
+            _take_words(page, found)
             page.shown_language = language
     return pages
 

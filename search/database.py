@@ -12,7 +12,8 @@ around the first match, each match marked.
 SQL narrows each kind's rows to those that contain every term (an escaped
 `icontains`, the same on PostgreSQL and SQLite), then the word rule, the ranking and
 the snippet are decided on the document text the index would get (`to_document`),
-which for a StreamField is its words, not its JSON.
+which for a StreamField is its words, not its JSON. A page matched in several
+languages is one result, shown in the user's language where that version matched.
 """
 
 import math
@@ -21,6 +22,8 @@ import unicodedata
 from collections import Counter
 
 from django.db.models import Q
+
+from partner_portal.page_languages import active_language
 
 from .highlight import MARK_END, MARK_START, highlight_html
 from .registry import kinds
@@ -142,19 +145,41 @@ def _documents(audience, terms, kind_name=""):
             yield document
 
 
+def _one_per_page(matched, language):
+    """(points, document) per page of the matched versions (search.page_kinds),
+    as Elasticsearch collapses them: the page scores what its best version does
+    and shows the version in the user's language, else its best."""
+    by_page = {}
+    for points, document in matched:
+        key = document.get("translation_key") or (
+            document["kind"],
+            document["object_id"],
+        )
+        by_page.setdefault(key, []).append((points, document))
+    for versions in by_page.values():
+        versions.sort(key=lambda pair: -pair[0])
+        best = versions[0][0]
+        shown = next(
+            (d for _, d in versions if d.get("locale") == language), versions[0][1]
+        )
+        yield best, shown
+
+
 def search_database(*, audience, query, page, per_page, filters, facets, filterable):
     """(hits, total, pages, facets) of `query` among what `audience` may see."""
     terms = query_terms(query)
     if not terms:
         return [], 0, 1, {name: [] for name in facets}
-    scored = []
-    for document in _documents(audience, terms, filters.get("kind", "")):
-        if points := score(document, terms):
-            scored.append((points, document))
+    matched = [
+        (points, document)
+        for document in _documents(audience, terms, filters.get("kind", ""))
+        if (points := score(document, terms))
+    ]
     documents = [
         document
         for _, document in sorted(
-            scored, key=lambda pair: (-pair[0], (pair[1].get("title") or "").lower())
+            _one_per_page(matched, active_language()),
+            key=lambda pair: (-pair[0], (pair[1].get("title") or "").lower()),
         )
     ]
     for name, value in filters.items():

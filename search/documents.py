@@ -1,8 +1,9 @@
 """The portal index's document: one shape for every kind of content.
 
-Every document carries what the audience filter and the facets need as keyword
-fields (`access_level`, `min_tier_id`, `kind`, `asset_type`, `products`, `language`),
-so filtering happens inside Elasticsearch.
+Every document carries what the audience filter, the facets and the collapsing of a
+page's versions need as keyword fields (`access_level`, `min_tier_id`, `kind`,
+`asset_type`, `products`, `language`, `translation_key`), so filtering happens inside
+Elasticsearch.
 """
 
 from elasticsearch.dsl import Date, Document, Index, Integer, Keyword, MetaField
@@ -19,6 +20,11 @@ class ContentDocument(Document):
     products = Keyword(multi=True)
     asset_type = Keyword()
     language = Keyword()
+    # The versions of one page (its source and translations) share the key, and a
+    # search shows one of them (search.page_kinds); `locale` is the language of the
+    # document's words. Another kind's document is its own key.
+    translation_key = Keyword()
+    locale = Keyword()
     url = Keyword(index=False)
     published_at = Date()
     # Items that expire by themselves leave search results on time.
@@ -52,6 +58,6 @@ def index_action(kind: str, object_id, fields: dict) -> dict:
         meta={"id": document_id(kind, object_id)},
         kind=kind,
         object_id=str(object_id),
-        **fields,
+        **{"translation_key": document_id(kind, object_id), **fields},
     )
     return {"_op_type": "index", **document.to_dict(include_meta=True)}

@@ -3,7 +3,9 @@ entry in the same transaction; the worker drains the outbox to Elasticsearch.
 
 A page's documents also copy what the pages above it decide (every page its URL, a
 lesson its course's access level and product), so publishing or moving a page
-re-queues the indexed live pages below it as well; and a kind's documents copy related
+re-queues the indexed live pages below it as well; a translation's document copies
+its source page, so any change to one version re-queues the others
+(`IndexableKind.versions`); and a kind's documents copy related
 rows (a product's name), so saving or deleting one re-queues the rows that copy it
 (`IndexableKind.copies`). Either way one query finds the rows and one insert queues
 them, however many there are.
@@ -22,7 +24,7 @@ from wagtail.signals import (
 )
 
 from .models import OutboxEntry
-from .registry import dependents_of, kind_for, kind_for_model
+from .registry import dependents_of, kind_for, kind_for_model, kind_named
 
 
 def outbox_record(instance) -> OutboxEntry | None:
@@ -56,21 +58,38 @@ def _indexed_page_types() -> dict[int, str]:
 
 
 def outbox_record_descendants(page) -> None:
-    """Queue the indexed live pages below `page`."""
+    """Queue the indexed live pages below `page`, with their other versions."""
     kinds_by_type = _indexed_page_types()
-    rows = (
+    below = {}
+    for pk, type_id in (
         Page.objects.descendant_of(page)
         .live()
         .filter(content_type_id__in=kinds_by_type)
         .values_list("pk", "content_type_id")
-    )
-    outbox_record_rows((kinds_by_type[type_id], pk) for pk, type_id in rows)
+    ):
+        below.setdefault(kinds_by_type[type_id], []).append(pk)
+    for kind_name, pks in below.items():
+        kind = kind_named(kind_name)
+        rows = kind.with_versions(kind.model._default_manager.filter(pk__in=pks))
+        outbox_record_rows((kind_name, pk) for pk in rows.values_list("pk", flat=True))
 
 
 def outbox_record_dependents(instance) -> None:
-    """Queue the rows of every kind that copies `instance` into its documents."""
+    """Queue the rows of every kind that copies `instance` into its documents: its
+    own other versions (a page's translations) and the rows that copy its text,
+    with theirs."""
+    kind = kind_for(instance)
+    if kind is not None and kind.versions is not None:
+        own = kind.model._default_manager.filter(pk=instance.pk)
+        others = kind.versions(own).exclude(pk=instance.pk)
+        outbox_record_rows(
+            (kind.name, pk) for pk in others.values_list("pk", flat=True)
+        )
     for kind, rows in dependents_of(instance):
-        outbox_record_rows((kind.name, pk) for pk in rows.values_list("pk", flat=True))
+        outbox_record_rows(
+            (kind.name, pk)
+            for pk in kind.with_versions(rows).values_list("pk", flat=True)
+        )
 
 
 def _schedule_drain():
@@ -96,6 +115,7 @@ def _deleting(sender, instance, **kwargs):
 
 def _page_unpublished(sender, instance, **kwargs):
     outbox_record(instance.specific)
+    outbox_record_dependents(instance.specific)
 
 
 def _page_published(sender, instance, **kwargs):
@@ -105,6 +125,7 @@ def _page_published(sender, instance, **kwargs):
 
 def _page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):
     outbox_record(instance.specific)
+    outbox_record_dependents(instance.specific)
     # Reordering among siblings changes nothing below; a new parent may change the
     # URLs and the access level of the pages below.
     if parent_page_before.pk != parent_page_after.pk:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import get_language_info
 
-from elasticsearch.dsl import SF, Q, Search
+from elasticsearch.dsl import SF, A, Q, Search
 from elasticsearch.dsl.query import Query
 from elasticsearch.exceptions import ApiError, TransportError
 
+from partner_portal.page_languages import active_language
 from partner_portal.partners.access import Audience
 
 from .client import breaker, get_client
@@ -29,6 +30,8 @@ from .registry import kinds
 # Elasticsearch pages no deeper than its max_result_window (10,000 by default).
 MAX_RESULT_WINDOW = 10_000
 MAX_PER_PAGE = 50
+# The versions of one page a hit brings back: one per language it is written in.
+VERSIONS = 4
 FACETS = ("kind", "asset_type", "products", "language")
 FILTERABLE = {
     "kind": "kind",
@@ -114,34 +117,66 @@ def build_search(
             boost_mode="multiply",
             score_mode="sum",
         )
-        .highlight("title")
-        .highlight("body", fragment_size=160)
-        # The text comes back as indexed; highlight_html() escapes it.
-        .highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END])
-        .extra(track_total_hits=True)
+        # One hit per page, whichever of its versions matched; the versions that
+        # did come with it, each highlighted (the text comes back as indexed;
+        # highlight_html() escapes it), and the one shown is picked from them.
+        .extra(
+            collapse={
+                "field": "translation_key",
+                "inner_hits": {
+                    "name": "versions",
+                    "size": VERSIONS,
+                    "highlight": {
+                        "fields": {"title": {}, "body": {"fragment_size": 160}},
+                        "pre_tags": [MARK_START],
+                        "post_tags": [MARK_END],
+                    },
+                },
+            },
+            track_total_hits=True,
+        )
     )
+    # Totals and facet counts count pages, not versions.
+    request.aggs.metric("pages", _pages_count())
     for name in FACETS:
-        request.aggs.bucket(name, "terms", field=name, size=30)
+        request.aggs.bucket(name, "terms", field=name, size=30).metric(
+            "pages", _pages_count()
+        )
     start = (page - 1) * per_page
     return request[start : start + per_page]
 
 
+def _pages_count() -> dict:
+    return A("cardinality", field="translation_key", precision_threshold=40_000)
+
+
+def _shown_version(versions: list, language: str):
+    """Of the versions of one page that matched, best first, the one in the user's
+    language, else the best."""
+    for version in versions:
+        if getattr(version, "locale", None) == language:
+            return version
+    return versions[0]
+
+
 def _search_elasticsearch(client, audience, query, page, per_page, filters):
     answer = build_search(client, audience, query, page, per_page, filters).execute()
-    total = answer.hits.total.value
+    total = answer.aggregations.pages.value
+    language = active_language()
     hits = []
     for hit in answer:
-        highlight = getattr(hit.meta, "highlight", None)
+        version = _shown_version(list(hit.meta.inner_hits.versions), language)
+        highlight = getattr(version.meta, "highlight", None)
         titles = list(getattr(highlight, "title", []))
         hits.append(
             {
-                **hit.to_dict(),
+                **version.to_dict(),
                 "title_highlight": highlight_html(titles[0]) if titles else None,
                 "snippet": highlight_html(" … ".join(getattr(highlight, "body", []))),
             }
         )
     facets = {
-        name: [(b.key, b.doc_count) for b in answer.aggregations[name].buckets]
+        name: [(b.key, b.pages.value) for b in answer.aggregations[name].buckets]
         for name in FACETS
     }
     return SearchResult(

@@ -58,6 +58,10 @@ class IndexableKind:
     copies: tuple[Copied, ...] = ()
     # Date-time fields at which a row enters or leaves `indexable` by the clock alone.
     timed_fields: tuple[str, ...] = ()
+    # Every row whose document reads one of `rows` (a queryset of this kind), the
+    # rows themselves included: a page's translations read their source
+    # (search.page_kinds). Queued with them whenever they change.
+    versions: Callable[[models.QuerySet], models.QuerySet] | None = None
     # What the portal calls this kind ("Course"), translatable; facets and results
     # show it instead of `name`.
     label: str = ""
@@ -71,6 +75,10 @@ class IndexableKind:
         if self.prepare is not None and instances:
             self.prepare(instances)
         return instances
+
+    def with_versions(self, rows: models.QuerySet) -> models.QuerySet:
+        """`rows` and every row whose document reads one of them."""
+        return rows if self.versions is None else self.versions(rows)
 
     def indexable_rows(self, batch_size: int = 500) -> Iterator:
         """Every row of `indexable`, read and prepared `batch_size` at a time."""

@@ -38,7 +38,9 @@ def sweep(now: datetime.datetime) -> int:
         since = mark.swept_until if mark else None
         queued = 0
         for kind in _timed_kinds():
-            rows = kind.model._default_manager.filter(_came_between(kind, since, now))
+            rows = kind.with_versions(
+                kind.model._default_manager.filter(_came_between(kind, since, now))
+            )
             queued += outbox_record_rows(
                 (kind.name, pk) for pk in rows.values_list("pk", flat=True)
             )

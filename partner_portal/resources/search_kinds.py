@@ -6,11 +6,11 @@ from wagtail.rich_text import get_text_for_indexing
 
 from taggit.models import Tag
 
-from partner_portal.page_languages import sources
 from partner_portal.partners.access import is_as_open_as
 from partner_portal.partners.models import Product
 from search.extract import stored_file_text
-from search.registry import Copied, IndexableKind, register_kind
+from search.page_kinds import page_kind
+from search.registry import Copied, register_kind
 
 from .models import (
     AnnouncementPage,
@@ -80,15 +80,13 @@ _ASSET_COPIES = (
 
 def register():
     register_kind(
-        IndexableKind(
+        page_kind(
             name="asset",
             model=AssetPage,
-            indexable=lambda: (
-                sources(AssetPage.objects.live())
-                .available()
-                .select_related("min_tier", "document__min_tier")
-                .prefetch_related("products", "tags")
-            ),
+            pages=lambda: AssetPage.objects.live().available(),
+            load=lambda rows: rows.select_related(
+                "min_tier", "document__min_tier"
+            ).prefetch_related("products", "tags"),
             to_document=_asset,
             attachment_text=_asset_file_text,
             search_fields=("title", "summary"),
@@ -102,20 +100,22 @@ def register():
         )
     )
     register_kind(
-        IndexableKind(
+        page_kind(
             name="policy",
             model=PolicyPage,
-            indexable=lambda: sources(PolicyPage.objects.live()),
+            pages=lambda: PolicyPage.objects.live(),
+            load=lambda rows: rows.select_related("min_tier"),
             to_document=_policy,
             search_fields=("title", "body"),
             label=pgettext_lazy("search result kind", "Policy"),
         )
     )
     register_kind(
-        IndexableKind(
+        page_kind(
             name="announcement",
             model=AnnouncementPage,
-            indexable=lambda: sources(AnnouncementPage.objects.live()),
+            pages=lambda: AnnouncementPage.objects.live(),
+            load=lambda rows: rows.select_related("min_tier"),
             to_document=_announcement,
             search_fields=("title", "summary", "body"),
             label=pgettext_lazy("search result kind", "Announcement"),
