@@ -445,14 +445,21 @@ def learning_todos(request):
     if not audience.is_partner:
         return []
     today = timezone.localdate()
+    courses = in_user_language(
+        [
+            enrolment.course
+            for enrolment in _enrolments_in_progress(request.user, audience)
+            .select_related("course")
+            .order_by("-enrolled_at")
+        ],
+        audience,
+    )
     todos = [
         Todo(
-            _("Continue the course “%(course)s”.") % {"course": enrolment.course.title},
-            enrolment.course.get_url(request),
+            _("Continue the course “%(course)s”.") % {"course": course.title},
+            course.get_url(request),
         )
-        for enrolment in _enrolments_in_progress(request.user, audience)
-        .select_related("course")
-        .order_by("-enrolled_at")
+        for course in courses
     ]
     awards = awards_of(request.user)
     renewed = awards.filter(expires_at__gt=today + RENEW_WITHIN).values("certification")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partner_portal.page_languages import in_user_language
 from partner_portal.partners.access import audience_for
 from partner_portal.partners.models import PartnerMembership, User
 from partner_portal.partners.onboarding import onboarding_event
@@ -70,12 +71,21 @@ def enrolment_start(*, user: User, course: CoursePage) -> Enrolment:
     enrolment = current_enrolment(user=user, course=course)
     if enrolment is not None and not enrolment.is_complete:
         return enrolment
+    completed = set(
+        Enrolment.objects.filter(user=user, completed_at__isnull=False).values_list(
+            "course_id", flat=True
+        )
+    )
     missing = [
         prerequisite.title
-        for prerequisite in course.prerequisites.all()
-        if not Enrolment.objects.filter(
-            user=user, course=prerequisite, completed_at__isnull=False
-        ).exists()
+        for prerequisite in in_user_language(
+            [
+                prerequisite
+                for prerequisite in course.prerequisites.all()
+                if prerequisite.pk not in completed
+            ],
+            audience_for(user),
+        )
     ]
     if missing:
         raise ValidationError(

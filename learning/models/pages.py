@@ -218,9 +218,11 @@ class CoursePage(AccessControlledPage, CourseQuizMixin, RoutablePageMixin, Page)
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = selectors.course_progress(user=request.user, course=self)
+        audience = audience_for(request.user)
         context["course_index"] = page_in_user_language(
-            self.get_parent().specific, audience_for(request.user)
+            self.get_parent().specific, audience
         )
+        context["prerequisites"] = in_user_language(self.prerequisites.all(), audience)
         return context
 
     def reveals_answers(self, *, passed: bool) -> bool:

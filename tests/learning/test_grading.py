@@ -177,6 +177,27 @@ def test_a_course_with_a_prerequisite_waits_for_it(
     assert enrolment_start(user=user, course=advanced).course_id == advanced.pk
 
 
+def test_a_chinese_learner_reads_the_prerequisites_in_chinese(
+    client, partner_user_at, make_course
+):
+    from partner_portal.page_languages import translation_publish
+
+    basics = make_course("basics-101")
+    advanced = make_course("advanced-201")
+    advanced.prerequisites.add(basics)
+    advanced.save_revision().publish()
+    translation_publish(basics, "zh-hans", title="基础课程")
+    client.force_login(partner_user_at())
+    page = client.get(advanced.url, HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    assert "基础课程" in page
+    assert "Course basics-101" not in page
+    response = client.post(
+        f"{advanced.url}enrol/", follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "基础课程" in response.text
+    assert "Course basics-101" not in response.text
+
+
 def test_a_learner_resumes_at_the_lesson_they_opened_last(
     client, partner_user_at, make_course
 ):

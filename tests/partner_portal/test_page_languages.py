@@ -8,6 +8,8 @@ falls back to the source; listings show each page once; the course's structure
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Locale, Site
 
@@ -100,6 +102,23 @@ def test_a_chinese_user_reads_the_chinese_course_at_the_same_url(
     assert "Firewall basics" in english
     assert "Zones" in english
     assert "防火墙入门" not in english
+
+
+def test_a_chinese_course_page_costs_the_same_queries_however_many_lessons(
+    client, course, partner_user_at, django_assert_max_num_queries
+):
+    client.force_login(partner_user_at("registered"))
+    client.get(course.url, **ZH)
+    with CaptureQueriesContext(connection) as one_lesson:
+        assert "安全区域" in client.get(course.url, **ZH).text
+    for number in range(4):
+        lesson = LessonPage(title=f"Rule {number}", slug=f"rule-{number}")
+        course.add_child(instance=lesson)
+        publish(lesson)
+        translation_publish(lesson, "zh-hans", title=f"规则{number}")
+    with django_assert_max_num_queries(len(one_lesson)):
+        chinese = client.get(course.url, **ZH).text
+    assert all(f"规则{number}" in chinese for number in range(4))
 
 
 def test_a_chinese_learner_enrols_in_the_source_course(client, course, partner_user_at):

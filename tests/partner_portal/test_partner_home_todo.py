@@ -122,6 +122,21 @@ def test_a_gold_admin_sees_each_apps_to_do_with_its_link(client, gold_admin):
     assert ticket.startswith("/support/")
 
 
+def test_a_chinese_users_to_dos_name_pages_in_chinese(client, gold_admin):
+    from partner_portal.page_languages import translation_publish
+
+    started = CoursePage.objects.get(code="sec-201")
+    translation_publish(started.get_parent(), "zh-hans", title="学院")
+    translation_publish(started, "zh-hans", title="安全入门")
+    translation_publish(PolicyPage.objects.get(), "zh-hans", title="行为准则")
+    client.force_login(gold_admin)
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese = " ".join(lxml.html.fromstring(home.text).text_content().split())
+    assert "“安全入门”" in chinese
+    assert "“行为准则”" in chinese
+    assert "Course sec-201" not in chinese
+
+
 def test_a_to_do_leaves_once_done_and_an_empty_list_says_so(client, gold_admin):
     client.force_login(gold_admin)
     assert len(todos(client.get("/"))) == 5
