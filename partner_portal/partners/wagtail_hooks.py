@@ -84,7 +84,14 @@ class PartnerViewSet(PartnerScopedViewSet):
     inspect_view_class = Partner360View
     copy_view_enabled = False
     inspect_view_enabled = True
-    list_display = ["name", "external_id", "tier", "stage", "region", "country"]
+    list_display = [
+        "name",
+        "external_id",
+        "tier",
+        "stage",
+        "region",
+        Column("country_name", label=_("country")),
+    ]
     filterset_class = PartnerFilterSet
     list_export = [
         "external_id",
@@ -190,7 +197,7 @@ class ApplicationViewSet(ModelViewSet):
         "status",
         "score",
         WordColumn("is_flagged", label=_("Flagged"), yes=_("Flagged"), icon="warning"),
-        "country",
+        Column("country_name", label=_("country")),
         "partner_type",
         "submitted_at",
     ]

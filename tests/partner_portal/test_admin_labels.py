@@ -13,7 +13,12 @@ import pytest
 from partner_portal.analytics.health.demo import _grant_group_permissions
 from partner_portal.partners.demo import _staff_groups
 from partner_portal.partners.models import OnboardingStep
-from tests.factories import ApplicationFactory, StaffFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    PartnerFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +83,20 @@ def test_flags_and_booleans_read_as_words(client):
     assert "Optional" in cells(steps)
     for page in (applications, steps):
         assert not {"True", "False", "None"} & set(cells(page))
+
+
+def test_lists_name_countries_in_the_readers_language(client):
+    ApplicationFactory(company_name="Heron Data", country="DE")
+    PartnerFactory(name="Kestrel Networks", country="DE")
+    client.force_login(program_manager())
+    for url in ("/admin/application/", "/admin/partner/"):
+        english = cells(client.get(url).content.decode())
+        chinese = cells(
+            client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        )
+        assert "Germany" in english, url
+        assert "德国" in chinese, url
+        assert "DE" not in english + chinese, url
 
 
 def menu_items(page):

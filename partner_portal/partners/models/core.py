@@ -57,6 +57,19 @@ class TranslatedName(models.Model):
         return name_in_language(self)
 
 
+class InCountry(models.Model):
+    """A record with a `country` (an ISO 3166 code) that lists and pages name."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def country_name(self):
+        """The country named in the active language (德国, Germany), as the forms
+        list it; the code itself for a code ISO 3166 does not know."""
+        return countries.name(self.country) or self.country
+
+
 class Tier(TranslatedName):
     """A partner program level. Rank 1 is the lowest; content is gated by rank."""
 
@@ -194,7 +207,7 @@ def is_domain(domain: str) -> bool:
     return bool(_DOMAIN.match(normalise_domain(domain)))
 
 
-class Partner(models.Model):
+class Partner(InCountry):
     external_id = models.CharField(
         _("external ID"),
         max_length=64,
@@ -276,12 +289,6 @@ class Partner(models.Model):
     @property
     def grants_access(self):
         return self.stage in AUDIENCE_STAGES
-
-    @property
-    def country_name(self):
-        """The country named in the active language (德国, Germany), as the forms
-        list it; the code itself for a code ISO 3166 does not know."""
-        return countries.name(self.country) or self.country
 
     # What a complete company profile holds (an onboarding step can require it).
     PROFILE_FIELDS = ("name", "legal_name", "website", "phone", "address", "country")

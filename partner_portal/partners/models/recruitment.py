@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..wording import person_name
 from .core import (
+    InCountry,
     Partner,
     PartnerType,
     TranslatedName,
@@ -50,7 +51,7 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(status=Application.Status.SUBMITTED)
 
 
-class Application(models.Model):
+class Application(InCountry):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Awaiting review")
         APPROVED = "approved", _("Approved")
