@@ -44,7 +44,7 @@ def certificate_pdf(award: CertificationAward) -> bytes:
     )
     pdf.set_font(family, size=22)
     pdf.cell(
-        width, 14, award.certification.name, align="C", new_x="LMARGIN", new_y="NEXT"
+        width, 14, str(award.certification), align="C", new_x="LMARGIN", new_y="NEXT"
     )
     pdf.set_font(family, size=12)
     pdf.ln(8)

@@ -201,6 +201,7 @@ def _translate_academy(index):
 CERTIFICATION = {
     "code": "certified-associate",
     "name": "Certified Platform Associate",
+    "name_zh": "平台认证专员",
     "description": "Knows the platform and how it is sold.",
     "validity_months": 24,
     "courses": ["platform-basics"],
@@ -424,6 +425,7 @@ def seed_learning(*, stdout):
         certification = Certification(
             code=CERTIFICATION["code"],
             name=CERTIFICATION["name"],
+            name_zh=CERTIFICATION["name_zh"],
             description=CERTIFICATION["description"],
             validity_months=CERTIFICATION["validity_months"],
         )
@@ -434,6 +436,11 @@ def seed_learning(*, stdout):
         )
         certification.save()
         stdout.write(f"Created the certification {CERTIFICATION['code']}.")
+    # A demo database seeded before certifications had Chinese names gets one; a
+    # name staff gave it, in either language, stays theirs.
+    Certification.objects.filter(
+        code=CERTIFICATION["code"], name=CERTIFICATION["name"], name_zh=""
+    ).update(name_zh=CERTIFICATION["name_zh"])
     for spec in PATHS:
         if LearningPath.objects.filter(name=spec["name"]).exists():
             continue

@@ -5,21 +5,12 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import pgettext_lazy
 
 from partner_portal.partners.ownership import partner_owned
 from partner_portal.partners.profile_sections import RECENT, may_view
 
 from .models import CertificationAward, Enrolment
 from .models.certifications import AwardStatus
-
-# An award's status as the 360 view words it: "Active" is 有效 for a
-# certification, where the models' shared "Active" reads 活跃 (a partner, a user).
-STATUS_WORDS = {
-    AwardStatus.ACTIVE: pgettext_lazy("certification award", "Active"),
-    AwardStatus.EXPIRED: pgettext_lazy("certification award", "Expired"),
-    AwardStatus.REVOKED: pgettext_lazy("certification award", "Revoked"),
-}
 
 # Enough rows for the holders of a large partner; the award list has them all.
 AWARDS_SHOWN = 50
@@ -41,7 +32,11 @@ def certifications_section(user, partner) -> dict | None:
     shown = list(awards[: AWARDS_SHOWN + 1])
     return {
         "awards": [
-            {"award": award, "status": award.status, "word": STATUS_WORDS[award.status]}
+            {
+                "award": award,
+                "status": award.status,
+                "word": AwardStatus(award.status).label,
+            }
             for award in shown[:AWARDS_SHOWN]
         ],
         "more": len(shown) > AWARDS_SHOWN,

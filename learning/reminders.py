@@ -1,4 +1,5 @@
-"""Emails reminding holders that a certification expires in 30 and in 7 days."""
+"""Emails reminding holders that a certification expires in 30 and in 7 days, each
+in its holder's language."""
 
 from datetime import date, timedelta
 
@@ -7,7 +8,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from partner_portal.partners.recipients import preferred_languages
 
 from .models import CertificationAward
 
@@ -55,8 +58,9 @@ def _send(award: CertificationAward, days_left: int) -> None:
         "days_left": days_left,
         "learning_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("learning-home"),
     }
-    subject = render_to_string(
-        "learning/emails/expiry_reminder_subject.txt", context
-    ).strip()
-    body = render_to_string("learning/emails/expiry_reminder.txt", context)
+    with translation.override(preferred_languages([award.user])[award.user.pk]):
+        subject = render_to_string(
+            "learning/emails/expiry_reminder_subject.txt", context
+        ).strip()
+        body = render_to_string("learning/emails/expiry_reminder.txt", context)
     send_mail(subject, body, None, [award.user.email])

@@ -32,8 +32,14 @@ from .models import pages as page_models
 
 
 def certification_choices() -> list[tuple[str, str]]:
-    """(code, name) of every certification, for forms that name one by code."""
-    return list(Certification.objects.order_by("name").values_list("code", "name"))
+    """(code, name in the reader's language) of every certification, for forms and
+    statements that name one by code."""
+    return [
+        (certification.code, str(certification))
+        for certification in Certification.objects.only(
+            "code", "name", "name_zh"
+        ).order_by("name")
+    ]
 
 
 def compute_certified_users(
@@ -472,7 +478,7 @@ def learning_todos(request):
             Todo(
                 _("Renew your certification “%(name)s” before it expires on %(day)s.")
                 % {
-                    "name": award.certification.name,
+                    "name": str(award.certification),
                     "day": date_format(award.expires_at, "DATE_FORMAT"),
                 },
                 reverse("learning-home"),

@@ -40,8 +40,8 @@ class CertificationViewSet(SnippetViewSet):
     model = Certification
     icon = "success"
     menu_label = _("Certifications")
-    list_display = ["name", "code", "validity_months"]
-    search_fields = ["name", "code"]
+    list_display = ["name", "name_zh", "code", "validity_months"]
+    search_fields = ["name", "name_zh", "code"]
 
 
 class LearningPathViewSet(SnippetViewSet):

@@ -7,11 +7,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import FieldPanel
 
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+
+from partner_portal.partners.models import TranslatedName
 
 
 def new_credential_id() -> str:
@@ -19,7 +22,10 @@ def new_credential_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Certification(ClusterableModel):
+class Certification(TranslatedName, ClusterableModel):
+    """A credential partners earn by completing its courses, named in English and
+    in Chinese (`str()` is the name in the reader's language)."""
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -35,6 +41,7 @@ class Certification(ClusterableModel):
     panels = [
         FieldPanel("code"),
         FieldPanel("name"),
+        FieldPanel("name_zh"),
         FieldPanel("description"),
         FieldPanel("required_courses"),
         FieldPanel("validity_months"),
@@ -45,14 +52,13 @@ class Certification(ClusterableModel):
         verbose_name = _("certification")
         verbose_name_plural = _("certifications")
 
-    def __str__(self):
-        return self.name
-
 
 class AwardStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    EXPIRED = "expired", _("Expired")
-    REVOKED = "revoked", _("Revoked")
+    # "Active" is 有效 for a certification, where the models' shared "Active"
+    # reads 活跃 (a partner, a user).
+    ACTIVE = "active", pgettext_lazy("certification award", "Active")
+    EXPIRED = "expired", pgettext_lazy("certification award", "Expired")
+    REVOKED = "revoked", pgettext_lazy("certification award", "Revoked")
 
 
 class CertificationAwardQuerySet(models.QuerySet):

@@ -110,7 +110,7 @@ def _report_tables(days: int, viewer):
                 [
                     a.user.get_full_name() or a.user.username,
                     a.partner.name,
-                    a.certification.name,
+                    str(a.certification),
                     a.expires_at.isoformat(),
                 ]
                 for a in selectors.expiring_awards(days, viewer=viewer)

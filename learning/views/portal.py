@@ -35,7 +35,7 @@ def verify(request, credential_id):
         {
             "holder": award.user.get_full_name() or award.user.username,
             "partner_name": award.partner.name,
-            "certification": award.certification.name,
+            "certification": str(award.certification),
             "status": status,
             "status_label": AwardStatus(status).label,
             "issued_at": award.issued_at,

@@ -63,3 +63,18 @@ def test_the_demo_silver_sales_user_sees_the_sales_path(client):
     client.force_login(User.objects.get(username="platinum.user"))
     content = client.get("/learning/").content.decode()
     assert "Technical track" in content and "Advanced deployment" in content
+
+
+def test_the_demo_certification_is_named_in_chinese_once(client):
+    from learning.demo import seed_learning
+
+    demo_seed()
+    assert Certification.objects.get().name_zh == "平台认证专员"
+    # A demo database seeded before certifications had Chinese names gets one.
+    Certification.objects.update(name_zh="")
+    seed_learning(stdout=StringIO())
+    assert Certification.objects.get().name_zh == "平台认证专员"
+    # A Chinese name staff gave it stays theirs.
+    Certification.objects.update(name_zh="平台基础认证")
+    seed_learning(stdout=StringIO())
+    assert Certification.objects.get().name_zh == "平台基础认证"

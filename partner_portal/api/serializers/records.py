@@ -249,8 +249,12 @@ class AwardPartnerSerializer(serializers.Serializer):
 
 
 class AwardCertificationSerializer(serializers.Serializer):
+    """The certification as stored: `name` in English whatever the caller's
+    language, `name_zh` its Chinese name (empty when it has none)."""
+
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
+    name_zh = serializers.CharField(read_only=True)
 
 
 class CertificationAwardSerializer(serializers.ModelSerializer):

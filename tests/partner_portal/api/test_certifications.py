@@ -83,8 +83,25 @@ def test_award_fields_and_status_as_the_learning_app_computes_it(world, awards):
         "external_id": "CRM-A",
         "name": "Alpha Systems",
     }
-    assert row["certification"] == {"code": "net-pro", "name": "Network Pro"}
+    assert row["certification"] == {
+        "code": "net-pro",
+        "name": "Network Pro",
+        "name_zh": "",
+    }
     assert by_id[awards["c"].pk]["revoked_on"] == today.isoformat()
+
+
+def test_an_award_carries_both_names_whatever_the_callers_language(world, awards):
+    awards["a"].certification.name_zh = "网络专家认证"
+    awards["a"].certification.save()
+    response = world.client("staff").get(
+        f"{URL}{awards['a'].pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.json()["certification"] == {
+        "code": "net-pro",
+        "name": "Network Pro",
+        "name_zh": "网络专家认证",
+    }
 
 
 @pytest.mark.parametrize(
