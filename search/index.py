@@ -13,7 +13,7 @@ from elasticsearch import helpers
 from elasticsearch.exceptions import ApiError, TransportError
 
 from .client import get_client
-from .documents import content_index, document_id, index_action
+from .documents import ContentDocument, content_index, document_id, index_action
 from .models import OutboxEntry
 from .registry import kind_named, kinds
 
@@ -72,9 +72,18 @@ def rebuild(progress: Callable[[Iterable, int], Iterable] | None = None) -> str:
 
 
 def ensure_index() -> None:
-    """Create the index behind the alias if there is none yet."""
+    """Create the index behind the alias if there is none yet, and build it anew
+    from the database if its mapping lacks a field documents now carry (one an
+    upgrade added): Elasticsearch would refuse every change until then."""
     client = get_client()
-    if not client.indices.exists_alias(name=alias_name()):
+    alias = alias_name()
+    if not client.indices.exists_alias(name=alias):
+        rebuild()
+        return
+    mappings = client.indices.get_mapping(index=alias).body.values()
+    held = {name for mapping in mappings for name in mapping["mappings"]["properties"]}
+    if set(ContentDocument._doc_type.mapping.to_dict()["properties"]) - held:
+        logger.warning("The search index lacks fields documents now carry; rebuilding.")
         rebuild()
 
 

@@ -18,7 +18,7 @@ from elasticsearch.dsl import SF, A, Q, Search
 from elasticsearch.dsl.query import Query
 from elasticsearch.exceptions import ApiError, TransportError
 
-from partner_portal.page_languages import active_language
+from partner_portal.page_languages import active_language, source_language
 from partner_portal.partners.access import Audience
 
 from .client import breaker, get_client
@@ -256,3 +256,12 @@ def facet_label(name: str, value: str) -> str:
         except KeyError:
             return value
     return value
+
+
+def words_language(hit: dict) -> str:
+    """The language of a hit's title and snippet: a translation's language, else
+    the asset's own (a Chinese case study written in the English tree)."""
+    locale = hit.get("locale") or source_language()
+    if locale != source_language():
+        return locale
+    return hit.get("language") or locale

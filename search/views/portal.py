@@ -5,11 +5,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from partner_portal.page_languages import source_language
 from partner_portal.partners.access import audience_for
 
 from ..models import SearchSource
-from ..query import FACETS, FILTERABLE, facet_label, search, suggest
+from ..query import FACETS, FILTERABLE, facet_label, search, suggest, words_language
 from ..services import click_token, search_click_record, search_query_record
 from ..validators import validate_query
 
@@ -58,15 +57,6 @@ def _facets(request, result, filters) -> list[dict]:
     return shown
 
 
-def _words_language(hit) -> str:
-    """The language of a hit's title and snippet, for its `lang`: a translation's
-    language, else the asset's own (a Chinese case study in the English tree)."""
-    locale = hit.get("locale") or source_language()
-    if locale != source_language():
-        return locale
-    return hit.get("language") or locale
-
-
 def _page(request):
     try:
         return max(1, int(request.GET.get("page", 1)))
@@ -102,7 +92,7 @@ def search_page(request):
         for hit in result.hits:
             hit["click_token"] = click_token(text=query, hit=hit)
             hit["kind_label"] = facet_label("kind", hit["kind"])
-            hit["lang"] = _words_language(hit)
+            hit["lang"] = words_language(hit)
     context = {"query": query, "filters": filters, "result": result}
     if result is not None:
         context["facets"] = _facets(request, result, filters)

@@ -134,3 +134,22 @@ def test_a_page_queues_its_descendants_in_a_fixed_number_of_queries(db):
         counts.append(len(queries))
         library.delete()
     assert counts[0] == counts[1]
+
+
+def test_an_index_from_before_an_upgrade_is_rebuilt_before_changes_are_sent(db, prefix):
+    """An index made by a version whose documents lacked fields (here the
+    translation key) would refuse every change; the drain builds it anew first."""
+    from search.documents import content_index
+
+    client = get_client()
+    body = content_index(f"{alias_name()}-old").to_dict()
+    for field in ("translation_key", "locale"):
+        del body["mappings"]["properties"][field]
+    client.indices.create(
+        index=f"{alias_name()}-old", **body, aliases={alias_name(): {}}
+    )
+    kept = GatedItem.objects.create(title="gamma kept", access_level="public")
+    assert drain() == 1
+    assert OutboxEntry.objects.count() == 0
+    assert indexed_ids() == {str(kept.pk)}
+    assert list(client.indices.get_alias(name=alias_name())) != [f"{alias_name()}-old"]

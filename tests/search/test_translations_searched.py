@@ -146,3 +146,16 @@ def test_the_results_page_marks_the_language_of_each_result(client, backend):
     )
     [link] = english.xpath('//ol[@class="search-hits"]//a[.="Platform basics"]')
     assert link.get("lang") == "en"
+
+
+def test_the_api_lists_a_page_once_and_says_the_language_of_its_words(backend):
+    from tests.partner_portal.api.conftest import token_client
+
+    client = token_client(User.objects.get(username="registered.user"))
+    found = client.get("/api/v1/search/", {"q": "平台入门", "kind": "course"}).json()
+    [hit] = found["results"]
+    assert (hit["title"], hit["text_language"]) == ("平台入门", "zh-hans")
+    assert hit["url"] == course("platform-basics").url
+    english = client.get("/api/v1/search/", {"q": "Platform basics"}).json()
+    titles = [hit["title"] for hit in english["results"] if hit["kind"] == "course"]
+    assert titles == ["Platform basics"]

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from partner_portal.partners.access import audience_for
 from search.models import SearchSource
-from search.query import FILTERABLE, MAX_PER_PAGE, search
+from search.query import FILTERABLE, MAX_PER_PAGE, search, words_language
 from search.registry import kinds
 from search.services import search_query_record
 from search.validators import (
@@ -106,7 +106,12 @@ class SearchParamsSerializer(serializers.Serializer):
 
 class SearchHitSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    id = serializers.CharField()
+    id = serializers.CharField(
+        help_text=_(
+            "The item found, within its kind; each language version of a page has "
+            "its own, and a page is listed once."
+        )
+    )
     title = serializers.CharField()
     title_highlight = serializers.CharField(
         allow_null=True,
@@ -118,6 +123,12 @@ class SearchHitSerializer(serializers.Serializer):
     url = serializers.CharField(allow_null=True)
     asset_type = serializers.CharField(allow_null=True)
     language = serializers.CharField(allow_null=True)
+    text_language = serializers.CharField(
+        help_text=_(
+            "The language of the title and snippet: a page found by the words of "
+            "its translation is shown in the translation's language."
+        )
+    )
     products = serializers.ListField(child=serializers.CharField())
     tags = serializers.ListField(child=serializers.CharField())
     published_at = serializers.DateTimeField(allow_null=True)
@@ -167,6 +178,7 @@ def _hit(hit):
         "url": hit.get("url"),
         "asset_type": hit.get("asset_type"),
         "language": hit.get("language"),
+        "text_language": words_language(hit),
         "products": list(hit.get("products") or []),
         "tags": list(hit.get("tags") or []),
         "published_at": hit.get("published_at"),
