@@ -4,11 +4,12 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connections
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from tests.snapshots import demo_seed
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make around it are ordinary synchronous calls.
@@ -110,4 +111,4 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def demo_data(transactional_db):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    demo_seed()
