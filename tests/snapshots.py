@@ -51,14 +51,21 @@ def replayed(name: str, build: Callable[[], Any]) -> Any:
     """Run `build` (named `name`), or put back what it did the last time it ran
     on a database in this state; return what it returned then."""
     before = _table_digests()
+    files_before = _media_files()
     # A build inside a test's transaction leaves its on-commit work undone (the
     # search outbox still full); a transactional test's build has done it. Each
-    # kind of test gets back what a build does there.
-    key = (name, connection.in_atomic_block, _digest(before))
+    # kind of test gets back what a build does there. The files already in
+    # MEDIA_ROOT are part of the state: a build that finds its files there writes
+    # none, so its snapshot holds none.
+    key = (
+        name,
+        connection.in_atomic_block,
+        _digest(before),
+        tuple(sorted((path, size) for path, (_mtime, size) in files_before.items())),
+    )
     if key in _snapshots:
         _restore(_snapshots[key])
         return _snapshots[key].result
-    files_before = _media_files()
     result = build()
     after = _table_digests()
     changed = {table for table in after if after[table] != before.get(table)}

@@ -110,5 +110,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def demo_data(transactional_db):
+def demo_data(transactional_db, settings, tmp_path):
+    """The demo data, its files in a MEDIA_ROOT of the test's own (the one a
+    `media_root` fixture of the test chose, which is the same path)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     demo_seed()
