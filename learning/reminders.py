@@ -36,6 +36,8 @@ def send_expiry_reminders(*, today: date | None = None) -> int:
             .exclude(user__email="")
             .select_related("user", "certification")
         )
+        due = list(due)
+        languages = preferred_languages([award.user for award in due])
         for award in due:
             with transaction.atomic():
                 claimed = CertificationAward.objects.filter(
@@ -46,19 +48,23 @@ def send_expiry_reminders(*, today: date | None = None) -> int:
                     reminded_30_at=award.reminded_30_at or timezone.now(),
                 )
                 if claimed:
-                    _send(award, (award.expires_at - today).days)
+                    _send(
+                        award,
+                        (award.expires_at - today).days,
+                        languages[award.user_id],
+                    )
                     sent += 1
     return sent
 
 
-def _send(award: CertificationAward, days_left: int) -> None:
+def _send(award: CertificationAward, days_left: int, language: str) -> None:
     context = {
         "award": award,
         "name": award.user.get_full_name() or award.user.username,
         "days_left": days_left,
         "learning_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("learning-home"),
     }
-    with translation.override(preferred_languages([award.user])[award.user.pk]):
+    with translation.override(language):
         subject = render_to_string(
             "learning/emails/expiry_reminder_subject.txt", context
         ).strip()

@@ -26,6 +26,7 @@ from django.db.models import Q
 from partner_portal.page_languages import active_language
 
 from .highlight import MARK_END, MARK_START, highlight_html
+from .page_kinds import shown_version
 from .registry import kinds
 
 # Rows read per kind: the database answers the first pages well, not deep ones.
@@ -158,11 +159,8 @@ def _one_per_page(matched, language):
         by_page.setdefault(key, []).append((points, document))
     for versions in by_page.values():
         versions.sort(key=lambda pair: -pair[0])
-        best = versions[0][0]
-        shown = next(
-            (d for _, d in versions if d.get("locale") == language), versions[0][1]
-        )
-        yield best, shown
+        shown = shown_version([d.get("locale") for _, d in versions], language)
+        yield versions[0][0], versions[shown][1]
 
 
 def search_database(*, audience, query, page, per_page, filters, facets, filterable):

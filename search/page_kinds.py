@@ -28,6 +28,12 @@ from partner_portal.partners.access import strictest
 from .registry import IndexableKind
 
 
+def shown_version(locales: list, language: str) -> int:
+    """Of the versions of one page that matched, given their locales best first,
+    the index of the one a search shows: the user's language, else the best."""
+    return next((i for i, locale in enumerate(locales) if locale == language), 0)
+
+
 def _by_level(rows, audience):
     return rows.filter(audience.q())
 

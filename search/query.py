@@ -25,6 +25,7 @@ from .client import breaker, get_client
 from .database import clean_query, query_terms, search_database, suggest_database
 from .highlight import MARK_END, MARK_START, highlight_html
 from .index import alias_name
+from .page_kinds import shown_version
 from .registry import kinds
 
 # Elasticsearch pages no deeper than its max_result_window (10,000 by default).
@@ -150,22 +151,16 @@ def _pages_count() -> dict:
     return A("cardinality", field="translation_key", precision_threshold=40_000)
 
 
-def _shown_version(versions: list, language: str):
-    """Of the versions of one page that matched, best first, the one in the user's
-    language, else the best."""
-    for version in versions:
-        if getattr(version, "locale", None) == language:
-            return version
-    return versions[0]
-
-
 def _search_elasticsearch(client, audience, query, page, per_page, filters):
     answer = build_search(client, audience, query, page, per_page, filters).execute()
     total = answer.aggregations.pages.value
     language = active_language()
     hits = []
     for hit in answer:
-        version = _shown_version(list(hit.meta.inner_hits.versions), language)
+        versions = list(hit.meta.inner_hits.versions)
+        version = versions[
+            shown_version([getattr(v, "locale", None) for v in versions], language)
+        ]
         highlight = getattr(version.meta, "highlight", None)
         titles = list(getattr(highlight, "title", []))
         hits.append(
